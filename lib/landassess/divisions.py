@@ -1,0 +1,78 @@
+"""The reference list of county-level divisions, the evaluation objects (五).
+
+Default: the 95 county-level divisions of Jiangsu (2022 codes, valid for 2023–2024), packaged in
+``landassess/data/jiangsu_divisions.csv`` with its source note. Another province's list with the
+same columns can be given in the parameters (``divisions.file``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from landassess.paths import DATA_DIR
+
+DEFAULT_DIVISIONS_FILE = DATA_DIR / "jiangsu_divisions.csv"
+REQUIRED_COLUMNS = ("code", "name", "city_code", "city", "kind")
+
+
+class DivisionsError(ValueError):
+    """The reference list cannot be used."""
+
+
+@dataclass(frozen=True)
+class Divisions:
+    """The reference list: one row per division, indexed by 6-digit code (text)."""
+
+    table: pd.DataFrame  # columns code, name, city_code, city, kind; sorted by code
+    source_file: Path
+
+    @property
+    def codes(self) -> list[str]:
+        return self.table["code"].tolist()
+
+    @property
+    def cities(self) -> list[str]:
+        return list(dict.fromkeys(self.table.sort_values("city_code")["city"]))
+
+    def city_of(self) -> dict[str, str]:
+        return dict(zip(self.table["code"], self.table["city"], strict=True))
+
+    def name_of(self) -> dict[str, str]:
+        return dict(zip(self.table["code"], self.table["name"], strict=True))
+
+    def count_by_city(self) -> pd.Series:
+        return self.table.groupby("city", sort=False).size()
+
+    def city_prefixes(self) -> dict[str, str]:
+        """First four digits of each city code → city name."""
+        return dict(zip(self.table["city_code"].str[:4], self.table["city"], strict=False))
+
+
+def load_divisions(file: str | Path | None = None) -> Divisions:
+    """Read the reference list (default: the packaged Jiangsu list)."""
+    path = Path(file) if file else DEFAULT_DIVISIONS_FILE
+    try:
+        table = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise DivisionsError(f"区划名单 {path} 无法读取：{error}") from error
+    missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
+    if missing:
+        raise DivisionsError(f"区划名单 {path} 缺少列：{', '.join(missing)}")
+    table = table[list(REQUIRED_COLUMNS)].apply(lambda col: col.str.strip())
+    bad = table[~table["code"].str.fullmatch(r"\d{6}")]
+    if not bad.empty:
+        raise DivisionsError(f"区划名单 {path} 中代码不是6位数字：{', '.join(bad['code'])}")
+    if table["code"].duplicated().any():
+        raise DivisionsError(f"区划名单 {path} 中代码重复")
+    return Divisions(table.sort_values("code", ignore_index=True), path)
+
+
+def city_quotas(divisions: Divisions, share: Decimal) -> pd.DataFrame:
+    """Recommendation quota per city: floor(share × divisions of the city) (六(二)), exact."""
+    counts = divisions.count_by_city()
+    quotas = [int((share * n).to_integral_value(rounding=ROUND_FLOOR)) for n in counts]
+    return pd.DataFrame({"city": counts.index, "divisions": counts.to_numpy(), "quota": quotas})

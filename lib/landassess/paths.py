@@ -1,0 +1,35 @@
+"""Where the project's shared files are: parameters, notebooks and packaged data.
+
+In a checkout (an editable install) they are the repository's top-level ``params/`` and
+``notebooks/`` folders; in a wheel they are packaged under ``landassess/_resources/``.
+``LANDASSESS_HOME`` points at another project folder holding both.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = PACKAGE_DIR / "data"
+
+
+def project_root() -> Path:
+    """The folder holding ``params/`` and ``notebooks/``."""
+    home = os.environ.get("LANDASSESS_HOME")
+    if home:
+        return Path(home).resolve()
+    checkout = PACKAGE_DIR.parent.parent
+    if (checkout / "params" / "base.yaml").exists() and (checkout / "notebooks").is_dir():
+        return checkout
+    return PACKAGE_DIR / "_resources"
+
+
+def params_dir() -> Path:
+    """The folder of ``base.yaml`` and the per-year parameter files."""
+    return project_root() / "params"
+
+
+def notebooks_dir() -> Path:
+    """The folder of the assessment notebooks."""
+    return project_root() / "notebooks"

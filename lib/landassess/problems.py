@@ -1,0 +1,98 @@
+"""The problems table: every input problem, located, in Chinese (SPEC 4).
+
+Three severities:
+
+- ``fatal``: the year cannot be assessed (a required table is missing, a file cannot be read);
+  the run stops with a non-zero exit and earlier outputs stay as they were.
+- ``error``: a row cannot be used; the county it names becomes ``incomplete`` (材料不全).
+- ``notice``: worth the evaluators' attention, changes no status (a late declaration, a score
+  for a county that is not assessed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+FATAL, ERROR, NOTICE = "fatal", "error", "notice"
+SEVERITY_ZH = {FATAL: "致命", ERROR: "错误", NOTICE: "提示"}
+TABLE_ZH = {
+    "declarations": "申报",
+    "recommendations": "推荐",
+    "land_stats": "耕地数据",
+    "veto_events": "否决事项",
+    "bonus_events": "加分事项",
+    "scores": "评分",
+    "verification": "查验与异议",
+    "decisions": "评审决定",
+    "params": "参数",
+    "divisions": "区划名单",
+}
+COLUMNS = [
+    "severity", "table", "file", "sheet", "row", "column", "cell", "value", "expected",
+    "message", "code", "affects_status",
+]
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One located problem. ``row`` is the row number as the user sees it in the file."""
+
+    severity: str
+    table: str
+    message: str
+    file: str = ""
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+    cell: str = ""
+    value: str = ""
+    expected: str = ""
+    code: str = ""
+    affects_status: bool = field(default=False)
+
+    def located(self) -> str:
+        """One line: where, what was found, what was expected."""
+        where = self.file or TABLE_ZH.get(self.table, self.table)
+        if self.sheet:
+            where += f"［{self.sheet}］"
+        if self.row is not None:
+            where += f" 第{self.row}行"
+        if self.column:
+            where += f" 列“{self.column}”"
+        if self.cell:
+            where += f"（{self.cell}）"
+        parts = [f"{SEVERITY_ZH[self.severity]}：{where}"]
+        if self.code:
+            parts.append(f"县级代码 {self.code}")
+        parts.append(self.message)
+        if self.value:
+            parts.append(f"值“{self.value}”")
+        if self.expected:
+            parts.append(f"应为：{self.expected}")
+        return "；".join(parts)
+
+
+def problems_frame(problems: list[Problem]) -> pd.DataFrame:
+    """Problems as a table, fatal first, then by table, file and row."""
+    frame = pd.DataFrame([asdict(p) for p in problems], columns=COLUMNS)
+    if frame.empty:
+        return frame.astype({"row": "Int64", "affects_status": bool})
+    order = {FATAL: 0, ERROR: 1, NOTICE: 2}
+    frame["row"] = frame["row"].astype("Int64")
+    frame = frame.sort_values(
+        ["severity", "table", "file", "row", "column"],
+        key=lambda s: s.map(order) if s.name == "severity" else s,
+        kind="stable",
+        na_position="first",
+    )
+    return frame.reset_index(drop=True)
+
+
+class InputError(Exception):
+    """The year's inputs cannot be assessed at all (one or more fatal problems)."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.located() for p in problems))

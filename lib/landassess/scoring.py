@@ -1,0 +1,101 @@
+"""Scoring (四, 六(三)): criterion means, dimension subtotals, base score, total.
+
+Each evaluator scores some or all of the 13 criteria for each admitted county. A criterion's score
+is the mean of its evaluators' scores (optionally trimmed: drop the ``k`` highest and lowest when
+at least ``m`` evaluators scored it); base = Σ criteria; total = base + bonus. Values stay exact
+(fractions) while computing and are rounded half-up only for display and ranking. A criterion
+nobody scored makes the county incomplete: nothing is imputed.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from landassess.params import Params
+
+
+def round_half_up(value: Fraction | Decimal | int, decimals: int = 2) -> Decimal:
+    """Round half away from zero to ``decimals`` places, exactly (2.345 → 2.35, -2.345 → -2.35)."""
+    exact = Fraction(value)
+    scale = 10 ** decimals
+    magnitude = math.floor(abs(exact) * scale + Fraction(1, 2))
+    rounded = Decimal(magnitude if exact >= 0 else -magnitude).scaleb(-decimals)
+    return rounded.quantize(Decimal(1).scaleb(-decimals))
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scoring of one year."""
+
+    criteria: pd.DataFrame  # code, criterion, dimension, n, mean (Fraction), min, max, spread, max_points
+    counties: pd.DataFrame  # code, base (Fraction), <dimension> (Fraction) …, missing, is_complete
+    evaluator_scores: pd.DataFrame  # code, criterion, evaluator, score (Decimal), is_trimmed
+
+
+def score_counties(scores: pd.DataFrame, codes: list[str], params: Params) -> Scores:
+    """Score the counties ``codes`` (the admitted, unvetoed ones) from the valid score rows."""
+    rubric = params.rubric
+    criterion_ids = rubric.criterion_ids()
+    dimension_of = rubric.dimension_of()
+    in_scope = scores[scores["is_valid"] & scores["code"].isin(codes)]
+    in_scope = in_scope[["code", "criterion", "evaluator", "score"]].reset_index(drop=True)
+    distinct = pd.unique(in_scope["score"])
+    exponent = max((max(-d.as_tuple().exponent, 0) for d in distinct), default=0)
+    unit = 10 ** exponent
+    scaled_of = {d: int(d * unit) for d in distinct}
+    scaled = in_scope["score"].map(scaled_of).astype("int64") if len(in_scope) else \
+        pd.Series([], dtype="int64")
+    keys = [in_scope["code"], in_scope["criterion"]]
+    trim = params.scoring.trim
+    is_trimmed = np.zeros(len(in_scope), dtype=bool)
+    if trim.count and len(in_scope):
+        grouped = scaled.groupby(keys)
+        n = grouped.transform("size")
+        place = grouped.rank(method="first")
+        is_trimmed = ((n >= trim.min_evaluators)
+                      & ((place <= trim.count) | (place > n - trim.count))).to_numpy()
+    kept = scaled[~is_trimmed]
+    stats = pd.DataFrame({
+        "sum": kept.groupby([k[~is_trimmed] for k in keys]).sum(),
+        "n_kept": kept.groupby([k[~is_trimmed] for k in keys]).size(),
+    })
+    spread = scaled.groupby(keys).agg(["size", "min", "max"]).rename(columns={"size": "n"})
+    stats = spread.join(stats, how="left").reset_index()
+    stats.columns = ["code", "criterion", "n", "min", "max", "sum", "n_kept"]
+    stats["mean"] = [Fraction(int(s), int(k) * unit) for s, k in zip(stats["sum"], stats["n_kept"], strict=True)]
+    for column in ("min", "max"):
+        stats[column] = [Fraction(int(x), unit) for x in stats[column]]
+    stats["spread"] = [hi - lo for hi, lo in zip(stats["max"], stats["min"], strict=True)]
+    stats["dimension"] = stats["criterion"].map(dimension_of)
+    stats["max_points"] = stats["criterion"].map(rubric.max_by_criterion())
+    stats = stats.drop(columns=["sum"])
+
+    counties = _county_totals(stats, codes, criterion_ids, [d.id for d in rubric.dimensions],
+                              dimension_of)
+    evaluator_scores = in_scope.assign(is_trimmed=is_trimmed)
+    return Scores(stats, counties, evaluator_scores)
+
+
+def _county_totals(stats: pd.DataFrame, codes: list[str], criterion_ids: list[str],
+                   dimension_ids: list[str], dimension_of: dict[str, str]) -> pd.DataFrame:
+    """Base and dimension subtotals per county; missing criteria make it incomplete."""
+    by_code: dict[str, dict[str, Fraction]] = {code: {} for code in codes}
+    for code, criterion, mean in zip(stats["code"], stats["criterion"], stats["mean"], strict=True):
+        by_code[code][criterion] = mean
+    rows = []
+    for code in codes:
+        means = by_code[code]
+        missing = [c for c in criterion_ids if c not in means]
+        row: dict[str, object] = {"code": code, "missing": missing, "is_complete": not missing}
+        row["base"] = sum(means.values(), Fraction(0)) if not missing else None
+        for dimension in dimension_ids:
+            parts = [m for c, m in means.items() if dimension_of[c] == dimension]
+            row[dimension] = sum(parts, Fraction(0)) if not missing else None
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["code", "missing", "is_complete", "base", *dimension_ids])

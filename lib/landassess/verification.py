@@ -1,0 +1,113 @@
+"""Committee decisions, the random on-site check draw and verification outcomes (六(三), SPEC 3.5).
+
+The draw is reproducible by anyone with the published seed and ``sha256sum``: order the pool by
+``sha256("<seed>:<code>")`` as lowercase hex, ascending, and take the first ``count``. A unit
+that fails the check, has an objection upheld or is disqualified otherwise loses its title, and
+nobody replaces it (不再进行增补).
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+
+from landassess.params import Params
+from landassess.problems import ERROR, NOTICE, Problem
+from landassess.ranking import TIER_ZH
+
+DECISION_TIER = {"model": "model", "advanced": "advanced", "not_selected": None}
+
+
+def draw_hash(seed: str, code: str) -> str:
+    """sha256 of ``"<seed>:<code>"`` (UTF-8) as lowercase hex: ``printf '%s' "seed:code" | sha256sum``."""
+    return hashlib.sha256(f"{seed}:{code}".encode()).hexdigest()
+
+
+def draw_spot_checks(pool: list[str], seed: str | None, count: int) -> pd.DataFrame:
+    """The pool ordered by hash, with ``is_drawn`` for the first ``count``; empty without a seed."""
+    if seed is None:
+        return pd.DataFrame(columns=["code", "hash", "order", "is_drawn"])
+    hashes = sorted((draw_hash(seed, code), code) for code in pool)
+    return pd.DataFrame({
+        "code": [code for _, code in hashes],
+        "hash": [h for h, _ in hashes],
+        "order": range(1, len(hashes) + 1),
+        "is_drawn": [i < count for i in range(len(hashes))],
+    })
+
+
+def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
+                    params: Params) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+    """Apply committee decisions to ranked units; returns (ranked, decisions judged, problems).
+
+    A decision settles a ``tie_pending`` unit or overrides a ranked unit's title. A decision for
+    a unit that is not ranked, or a set of decisions that puts more units in a tier than its
+    quota, is a problem and is not applied.
+    """
+    ranked = ranked.copy()
+    ranked["decision"] = None
+    ranked["decision_reason"] = ""
+    problems: list[Problem] = []
+    judged = decisions[decisions["is_valid"] & (decisions["code"] != "")].copy()
+    judged["is_applied"] = False
+    judged["note"] = ""
+    ranked_codes = set(ranked["code"])
+    quotas = {"model": params.tiers.model.quota, "advanced": params.tiers.advanced.quota}
+    applicable = judged[judged["code"].isin(ranked_codes)]
+    for record in judged[~judged["code"].isin(ranked_codes)].itertuples():
+        judged.loc[record.Index, "note"] = "该县未进入排名，决定不适用"
+        problems.append(Problem(ERROR, "decisions", "评审决定针对的县未进入排名，决定不适用", file=record.file,
+                                sheet=record.sheet, row=int(record.row), column="县级代码", value=record.code,
+                                expected="已进入排名的县", code=record.code))
+    tiers = dict(zip(ranked["code"], ranked["tier"], strict=True))
+    pending = set(ranked.loc[ranked["is_tie_pending"], "code"])
+    proposed = dict(tiers)
+    for record in applicable.itertuples():
+        proposed[record.code] = DECISION_TIER[record.decision]
+    settled_pending = pending & set(applicable["code"])
+    for tier, quota in quotas.items():
+        holders = [c for c, t in proposed.items() if t == tier]
+        if len(holders) <= quota:
+            continue
+        for record in applicable[applicable["decision"] == tier].itertuples():
+            judged.loc[record.Index, "note"] = f"超出{TIER_ZH[tier]}名额（{quota}个），决定未采用"
+            problems.append(Problem(
+                ERROR, "decisions", f"评审决定使{TIER_ZH[tier]}达到 {len(holders)} 个，超出名额 {quota} 个",
+                file=record.file, sheet=record.sheet, row=int(record.row), column="决定",
+                value=TIER_ZH[tier], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
+            proposed[record.code] = tiers[record.code]
+            settled_pending.discard(record.code)
+    for record in applicable.itertuples():
+        if judged.loc[record.Index, "note"]:
+            continue
+        judged.loc[record.Index, ["is_applied", "note"]] = [True, "已采用"]
+        mask = ranked["code"] == record.code
+        ranked.loc[mask, "decision"] = record.decision
+        ranked.loc[mask, "decision_reason"] = record.reason
+    ranked["tier"] = ranked["code"].map(proposed)
+    ranked["is_tie_pending"] = ranked["is_tie_pending"] & ~ranked["code"].isin(settled_pending)
+    return ranked, judged, problems
+
+
+def disqualifying_outcomes(verification: pd.DataFrame, ranked_codes: set[str]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Verification rows with ``is_disqualifying`` and the reason; outcomes for unranked units are notices."""
+    rows = verification[verification["is_valid"] & (verification["code"] != "")].copy()
+    reasons = []
+    for record in rows.itertuples():
+        parts = []
+        if record.check_passed is False:
+            parts.append("实地查验未通过")
+        if record.objection_upheld is True:
+            parts.append("公示异议成立")
+        if record.disqualified_reason:
+            parts.append(f"其他原因：{record.disqualified_reason}")
+        reasons.append("；".join(parts))
+    rows["reason"] = reasons
+    rows["is_disqualifying"] = rows["reason"] != ""
+    problems = [
+        Problem(NOTICE, "verification", "查验与异议记录针对的县未进入排名，不影响结果", file=r.file, sheet=r.sheet,
+                row=int(r.row), column="县级代码", value=r.code, expected="已进入排名的县", code=r.code)
+        for r in rows[~rows["code"].isin(ranked_codes)].itertuples()
+    ]
+    return rows.reset_index(drop=True), problems

@@ -1,0 +1,160 @@
+"""One-vote vetoes (七(一)): a vetoed county may not take part.
+
+Two kinds of evidence: recorded events (media reports, Ministry supervision, special actions,
+key-management designation, interviews or accountability) and the provincial land statistics
+(违法占用耕地比例 and 面积). Every function returns the decision and its evidence; nothing is
+filtered away, so the report can show the events that did not count, and why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from fractions import Fraction
+
+import pandas as pd
+
+from landassess.params import Params
+from landassess.values import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
+
+VETO_ORDER = (
+    "media_exposure",
+    "mnr_supervised_case",
+    "special_action_incomplete",
+    "cultivated_ratio",
+    "cultivated_area",
+    "key_management_county",
+    "interview_or_accountability",
+)
+"""Veto ids in the order of SPEC 3.1; ``results.csv`` lists them in this order."""
+
+VETO_CLAUSE = {
+    "media_exposure": "七(一)1",
+    "mnr_supervised_case": "七(一)1",
+    "special_action_incomplete": "七(一)1",
+    "cultivated_ratio": "七(一)2",
+    "cultivated_area": "七(一)2",
+    "key_management_county": "七(一)3",
+    "interview_or_accountability": "七(一)3",
+}
+VETO_ZH = {
+    "media_exposure": "经查实的主流媒体披露或省级以上领导批示的重大土地违法",
+    "mnr_supervised_case": "违法用地案件被自然资源部挂牌督办",
+    "special_action_incomplete": "执法专项行动未按时完成目标任务",
+    "cultivated_ratio": "违法占用耕地比例达到15%（含）以上",
+    "cultivated_area": "违法占用耕地面积达到100亩（含）以上",
+    "key_management_county": "被部、省确定为执法重点管理县",
+    "interview_or_accountability": "被省厅以上（含省厅）约谈、问责",
+}
+
+_LEVELS_THAT_COUNT = {
+    "media_exposure": None,  # any level; must be verified
+    "mnr_supervised_case": {LEVEL_NATIONAL},
+    "special_action_incomplete": None,
+    "key_management_county": {LEVEL_NATIONAL, LEVEL_PROVINCIAL},
+    "interview_or_accountability": {LEVEL_NATIONAL, LEVEL_PROVINCIAL},
+}
+_LEVEL_REASON = {
+    "mnr_supervised_case": "非自然资源部（国家级）挂牌督办，不属七(一)1所列情形",
+    "key_management_county": "非部、省确定的重点管理县，不属七(一)3所列情形",
+    "interview_or_accountability": "市级约谈、问责不属“省厅以上（含省厅）”，不计",
+}
+
+
+def judge_veto_event(kind: str, date: dt.date, level: str, verified: bool | None,
+                     year: int) -> tuple[bool, str]:
+    """Does one event veto the county in ``year``? Returns (counts, reason in Chinese).
+
+    七(一)1: media disclosure or leader instruction, verified; Ministry supervision; special action
+    not completed. 七(一)3: key-management designation by the Ministry or province; interview or
+    accountability by the provincial department or above. All: dated inside the year.
+    """
+    if not (dt.date(year, 1, 1) <= date <= dt.date(year, 12, 31)):
+        return False, f"日期 {date.isoformat()} 不在评估年度 {year} 年内，不计"
+    allowed = _LEVELS_THAT_COUNT[kind]
+    if allowed is not None and level not in allowed:
+        return False, _LEVEL_REASON[kind]
+    if kind == "media_exposure" and not verified:
+        return False, "未经查实，不构成否决；提请评估人员关注"
+    return True, f"构成一票否决（{VETO_CLAUSE[kind]}）"
+
+
+def judge_veto_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Every readable event with ``counts`` and ``reason``; rows with problems are skipped."""
+    usable = events[events["is_valid"] & (events["code"] != "")].copy()
+    decisions = [
+        judge_veto_event(kind, date, level, verified, year)
+        for kind, date, level, verified in zip(
+            usable["type"], usable["date"], usable["authority_level"], usable["verified"], strict=True)
+    ]
+    usable["counts"] = [d[0] for d in decisions]
+    usable["reason"] = [d[1] for d in decisions]
+    usable["clause"] = usable["type"].map(VETO_CLAUSE)
+    usable["is_level_city"] = usable["authority_level"] == LEVEL_CITY
+    return usable.reset_index(drop=True)
+
+
+def cultivated_ratio(illegal_mu: Fraction, construction_mu: Fraction) -> Fraction | None:
+    """违法占用耕地比例 (令第15号 art. 3), exact; None when infinite (denominator 0, numerator > 0)."""
+    if construction_mu == 0:
+        return Fraction(0) if illegal_mu == 0 else None
+    return illegal_mu / construction_mu
+
+
+def judge_land(land_stats: pd.DataFrame, params: Params) -> pd.DataFrame:
+    """Per county: the two areas in 亩, the exact ratio and the two land vetoes (七(一)2).
+
+    Compared exactly on the decimals as written: 10.86 ÷ 72.4 is exactly 15 % and vetoes.
+    """
+    usable = land_stats[land_stats["is_valid"] & (land_stats["code"] != "")]
+    usable = usable.drop_duplicates("code", keep="first")
+    ratio_line = Fraction(params.vetoes.cultivated_ratio_threshold)
+    area_line = Fraction(params.vetoes.cultivated_area_threshold_mu)
+    rows = []
+    for record in usable.itertuples(index=False):
+        illegal = Fraction(record.illegal_cultivated_area_mu)
+        construction = Fraction(record.construction_cultivated_area_mu)
+        ratio = cultivated_ratio(illegal, construction)
+        rows.append({
+            "code": record.code,
+            "illegal_cultivated_area": record.illegal_cultivated_area,
+            "construction_cultivated_area": record.construction_cultivated_area,
+            "area_unit": record.illegal_cultivated_area_unit,
+            "illegal_mu": illegal,
+            "construction_mu": construction,
+            "ratio": ratio,
+            "is_ratio_infinite": ratio is None,
+            "is_ratio_veto": ratio is None or ratio >= ratio_line,
+            "is_area_veto": illegal >= area_line,
+            "source": record.source,
+            "row": record.row,
+            "file": record.file,
+        })
+    columns = ["code", "illegal_cultivated_area", "construction_cultivated_area", "area_unit",
+               "illegal_mu", "construction_mu", "ratio", "is_ratio_infinite", "is_ratio_veto",
+               "is_area_veto", "source", "row", "file"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def veto_ids_by_county(event_judgements: pd.DataFrame, land: pd.DataFrame) -> dict[str, list[str]]:
+    """County code → veto ids that apply, in SPEC 3.1 order, each once."""
+    found: dict[str, set[str]] = {}
+    counted = event_judgements[event_judgements["counts"]]
+    for code, kind in zip(counted["code"], counted["type"], strict=True):
+        found.setdefault(code, set()).add(kind)
+    for record in land.itertuples(index=False):
+        if record.is_ratio_veto:
+            found.setdefault(record.code, set()).add("cultivated_ratio")
+        if record.is_area_veto:
+            found.setdefault(record.code, set()).add("cultivated_area")
+    return {code: [k for k in VETO_ORDER if k in kinds] for code, kinds in found.items()}
+
+
+def flag_understatement(declarations: pd.DataFrame, land: pd.DataFrame) -> pd.DataFrame:
+    """Counties that declared less illegal area than the province recorded (九(三) 弄虚作假)."""
+    declared = declarations[declarations["is_valid"] & (declarations["code"] != "")]
+    declared = declared[declared["self_illegal_cultivated_area_mu"].notna()]
+    declared = declared.drop_duplicates("code")[["code", "self_illegal_cultivated_area_mu", "row"]]
+    merged = declared.merge(land[["code", "illegal_mu"]], on="code", how="inner")
+    merged["self_mu"] = merged["self_illegal_cultivated_area_mu"].map(Fraction)
+    flagged = merged[merged["self_mu"] < merged["illegal_mu"]].copy()
+    return flagged[["code", "self_mu", "illegal_mu", "row"]].reset_index(drop=True)
