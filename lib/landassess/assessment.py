@@ -142,6 +142,8 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
         tables["verification"], set(ranked["code"]))
     problems += outcome_problems
 
+    problems += _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements)
+
     counties = _county_table(
         divisions, declared, veto_ids, recommended, admitted, judged_recs, incomplete, ranked,
         draw, outcomes, scored, bonus_points, ratio_of, params)
@@ -150,6 +152,37 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
         veto_events=event_judgements, land=land, understatement=understatement,
         recommendations=judged_recs, quotas=quotas, scores=scored, bonus_events=bonus_judgements,
         ranked=ranked, decisions=decisions, draw=draw, outcomes=outcomes, problems=problems)
+
+
+def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.DataFrame,
+                  bonus: pd.DataFrame) -> list[Problem]:
+    """Findings the evaluators must see, by county: over-quota recommendations, possible 弄虚作假,
+    events and documents that did not count. None of them makes a county incomplete."""
+    from landassess.problems import NOTICE
+
+    found = [
+        Problem(ERROR, "recommendations", f"推荐超出名额：{r.reason}（六(二)），该县为“超出推荐名额”", file=r.file,
+                sheet=r.sheet, row=int(r.row), column="推荐顺序", value=str(r.order), code=r.code,
+                expected="推荐数量不超过所辖县级单位的40%")
+        for r in recs[recs["is_over_quota"]].itertuples()
+    ]
+    found += [
+        Problem(NOTICE, "declarations", f"自报违法占用耕地面积 {float(r.self_mu):g} 亩少于省厅掌握的 "
+                f"{float(r.illegal_mu):g} 亩，可能存在弄虚作假（九(三)），请核实", file=r.file, row=int(r.row), code=r.code,
+                column="自报违法占用耕地面积")
+        for r in understatement.itertuples()
+    ]
+    found += [
+        Problem(NOTICE, "veto_events", f"否决事项未计入：{r.reason}", file=r.file, sheet=r.sheet, row=int(r.row),
+                column="类型", value=r.type, code=r.code)
+        for r in events[~events["counts"]].itertuples()
+    ]
+    found += [
+        Problem(NOTICE, "bonus_events", f"加分文件未计入：{r.reason}", file=r.file, sheet=r.sheet, row=int(r.row),
+                column="文号", value=r.document_no or "", code=r.code)
+        for r in bonus[~bonus["counts"]].itertuples()
+    ]
+    return found
 
 
 def _note_unassessed_scores(scores: pd.DataFrame, assessed: set[str], inputs: YearInputs,

@@ -153,8 +153,8 @@ def flag_understatement(declarations: pd.DataFrame, land: pd.DataFrame) -> pd.Da
     """Counties that declared less illegal area than the province recorded (九(三) 弄虚作假)."""
     declared = declarations[declarations["is_valid"] & (declarations["code"] != "")]
     declared = declared[declared["self_illegal_cultivated_area_mu"].notna()]
-    declared = declared.drop_duplicates("code")[["code", "self_illegal_cultivated_area_mu", "row"]]
+    declared = declared.drop_duplicates("code")[["code", "self_illegal_cultivated_area_mu", "row", "file"]]
     merged = declared.merge(land[["code", "illegal_mu"]], on="code", how="inner")
     merged["self_mu"] = merged["self_illegal_cultivated_area_mu"].map(Fraction)
     flagged = merged[merged["self_mu"] < merged["illegal_mu"]].copy()
-    return flagged[["code", "self_mu", "illegal_mu", "row"]].reset_index(drop=True)
+    return flagged[["code", "self_mu", "illegal_mu", "row", "file"]].reset_index(drop=True)

@@ -1,0 +1,109 @@
+"""Figures of the report (matplotlib), Chinese labels with the packaged CJK font.
+
+Each function takes an :class:`Assessment` and returns a matplotlib Figure; the notebook
+displays it (embedded as PNG by nbconvert).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from landassess.assessment import Assessment
+
+MODEL_COLOR, ADVANCED_COLOR, OTHER_COLOR, PENDING_COLOR = "#2e7d32", "#1f77b4", "#9aa5b1", "#e08a00"
+
+
+def setup_fonts() -> str:
+    """Register the packaged CJK font and use it for every chart."""
+    from landassess.fonts import register_cjk_font
+
+    return register_cjk_font()
+
+
+def _ranked(a: Assessment):
+    return a.counties[a.counties["is_ranked"]].sort_values(["position", "code"])
+
+
+def ranked_totals(a: Assessment) -> Figure:
+    """Ranked totals, coloured by provisional tier, with the 10th and 20th place lines."""
+    ranked = _ranked(a)
+    fig, ax = plt.subplots(figsize=(10, max(3.0, 0.28 * len(ranked) + 1.2)), dpi=100)
+    labels = [f"{r.rank}. {r.name}（{r.city}）" for r in ranked.itertuples()]
+    totals = [float(Decimal(t)) for t in ranked["total"]]
+    colors = [PENDING_COLOR if p else MODEL_COLOR if t == "model" else ADVANCED_COLOR if t == "advanced" else OTHER_COLOR
+              for t, p in zip(ranked["tier"], ranked["is_tie_pending"], strict=True)]
+    ax.barh(range(len(ranked)), totals, color=colors)
+    ax.set_yticks(range(len(ranked)), labels, fontsize=8)
+    ax.invert_yaxis()
+    for i, value in enumerate(totals):
+        ax.text(value + 0.2, i, f"{value:.2f}", va="center", fontsize=7)
+    model_q = a.params.tiers.model.quota
+    for line, text in ((model_q, "模范线"), (model_q + a.params.tiers.advanced.quota, "先进线")):
+        if line < len(ranked):
+            ax.axhline(line - 0.5, color="#b3261e", linestyle="--", linewidth=1)
+            ax.text(ax.get_xlim()[1], line - 0.5, f" {text}（第{line}名）", color="#b3261e", va="center", fontsize=8)
+    low = min(totals, default=0)
+    ax.set_xlim(max(0, low - 10), max(totals, default=100) + 4)
+    ax.set_xlabel("总分（基础得分 + 加分）")
+    ax.set_title(f"{a.year} 年度排名与称号线（绿：模范，蓝：先进，橙：并列待定）")
+    fig.tight_layout()
+    return fig
+
+
+def dimension_profiles(a: Assessment) -> Figure:
+    """Dimension subtotals of the titled counties, as a share of each dimension's maximum."""
+    ranked = _ranked(a)
+    titled = ranked[ranked["tier"].isin(["model", "advanced"]) | ranked["is_tie_pending"]]
+    dims = a.params.rubric.dimensions
+    maxima = [float(sum((c.max for c in d.criteria), Decimal(0))) for d in dims]
+    fig, ax = plt.subplots(figsize=(10, 4.2), dpi=100)
+    for r in titled.itertuples():
+        shares = [100 * float(Decimal(getattr(r, f"dim_{d.id}"))) / m for d, m in zip(dims, maxima, strict=True)]
+        ax.plot(range(len(dims)), shares, marker="o", linewidth=1,
+                color=MODEL_COLOR if r.tier == "model" else ADVANCED_COLOR, alpha=0.7)
+    ax.set_xticks(range(len(dims)), [d.name if len(d.name) <= 10 else d.name[:10] + "…" for d in dims], fontsize=8)
+    ax.set_ylabel("得分率（%）")
+    ax.set_title("拟评定单位各维度得分率（绿：模范，蓝：先进）")
+    ax.grid(axis="y", alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def quota_use(a: Assessment) -> Figure:
+    """Per city: quota, admitted and over-quota recommendations."""
+    q = a.quotas
+    fig, ax = plt.subplots(figsize=(10, 3.8), dpi=100)
+    x = range(len(q))
+    ax.bar([i - 0.2 for i in x], q["quota"], width=0.4, color="#cfd8e3", label="推荐名额")
+    ax.bar([i + 0.2 for i in x], q["admitted"], width=0.4, color=ADVANCED_COLOR, label="名额内推荐")
+    ax.bar([i + 0.2 for i in x], q["over_quota"], width=0.4, bottom=q["admitted"], color="#b3261e", label="超出推荐名额")
+    ax.set_xticks(list(x), q["city"], fontsize=8, rotation=30)
+    ax.set_ylabel("县级单位数")
+    ax.set_title("各设区市推荐名额使用情况（六(二)：不超过所辖县级单位的40%）")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def evaluator_spread(a: Assessment) -> Figure:
+    """Spread between evaluators per criterion, as a share of the criterion's maximum."""
+    crit = a.scores.criteria
+    ids = a.params.rubric.criterion_ids()
+    data = [[100 * float(Fraction(s) / Fraction(m)) for s, m in zip(g["spread"], g["max_points"], strict=True)]
+            for _, g in crit.groupby("criterion")] if not crit.empty else []
+    present = sorted(crit["criterion"].unique()) if not crit.empty else []
+    fig, ax = plt.subplots(figsize=(10, 3.8), dpi=100)
+    if data:
+        ax.boxplot(data, tick_labels=present)
+    share = float(a.params.report.spread_flag_share) * 100
+    ax.axhline(share, color="#b3261e", linestyle="--", linewidth=1)
+    ax.text(len(present) + 0.4 if present else 0.5, share, f"关注线 {share:g}%", color="#b3261e", fontsize=8, va="bottom")
+    ax.set_xlabel("指标（" + "、".join(ids[:1] + ["…"] + ids[-1:]) + "）")
+    ax.set_ylabel("评委极差占满分（%）")
+    ax.set_title("评委评分分歧（每个点为一个县的一项指标）")
+    fig.tight_layout()
+    return fig

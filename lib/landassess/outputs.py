@@ -1,0 +1,128 @@
+"""Files written for a year (SPEC 5): results.csv, the 公示名单 workbook, problems, manifest.
+
+Everything written here is deterministic: the same inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from landassess.assessment import STATUS_ZH, Assessment
+from landassess.params import params_as_dict
+from landassess.problems import SEVERITY_ZH, TABLE_ZH
+
+PUBLICITY_COLUMNS = {
+    "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
+    "bonus": "加分", "total": "总分", "tier_zh": "拟评定称号", "code": "县级代码",
+}
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def neutralize_cell(value: object) -> object:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def publicity_list(assessment: Assessment) -> pd.DataFrame:
+    """The 公示名单: provisional 模范 and 先进 (and pending ties) by rank."""
+    counties = assessment.counties
+    shown = counties[counties["tier"].isin(["model", "advanced"]) | counties["is_tie_pending"].eq(True)]
+    shown = shown.sort_values(["position", "code"]).copy()
+    shown["tier_zh"] = [
+        "并列待定（" + p + "）" if pending else {"model": "模范", "advanced": "先进"}[t]
+        for t, pending, p in zip(shown["tier"], shown["is_tie_pending"], shown["pending_between"], strict=True)
+    ]
+    shown["rank"] = shown["rank"].astype(int)
+    return shown[list(PUBLICITY_COLUMNS)].rename(columns=PUBLICITY_COLUMNS).reset_index(drop=True)
+
+
+def write_results_csv(assessment: Assessment, path: Path) -> None:
+    """``results.csv``: UTF-8, LF line ends, one row per division sorted by code."""
+    assessment.results().to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+
+
+def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
+    """The 公示名单 workbook in the official layout: title, list, note; fixed metadata."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+
+    year = assessment.year
+    table = publicity_list(assessment)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "公示名单"
+    title = f"{year}年度江苏省土地执法模范县（市、区）、先进县（市、区）拟命名名单（公示稿）"
+    if assessment.inputs.is_demo:
+        title = "【演示数据，非真实评估结果】" + title
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PUBLICITY_COLUMNS))
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet.append(list(table.columns))
+    thin = Side(style="thin")
+    for cell in sheet[2]:
+        cell.font = Font(bold=True)
+        cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    for row in table.itertuples(index=False):
+        sheet.append([neutralize_cell(x) for x in row])
+    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        for cell in row:
+            cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    sheet.append([])
+    sheet.append(["说明：依据《江苏省土地执法模范县（市、区）创建活动方案》（2022年1月14日）六(三)按得分高低确定；"
+                  "模范、先进各不超过10个；未通过查验或被取消资格的不再增补。"])
+    for letter, width in zip("ABCDEFGH", (6, 16, 12, 10, 8, 10, 22, 10), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A3"
+    fixed = dt.datetime(year + 1, 1, 1)
+    workbook.properties.created = fixed
+    workbook.properties.modified = fixed
+    workbook.properties.creator = "landassess"
+    workbook.save(path)
+
+
+def write_problems_csv(assessment: Assessment, path: Path) -> None:
+    """Every intake problem and notice, located, in Chinese column labels."""
+    frame = assessment.problems_table.copy()
+    frame["severity"] = frame["severity"].map(SEVERITY_ZH)
+    frame["table"] = frame["table"].map(lambda t: TABLE_ZH.get(t, t))
+    frame = frame.drop(columns=["affects_status"]).rename(columns={
+        "severity": "级别", "table": "表", "file": "文件", "sheet": "工作表", "row": "行", "column": "列",
+        "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码"})
+    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+
+
+def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]:
+    """Write the year's files into ``folder``; returns name → path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {
+        "results.csv": folder / "results.csv",
+        "publicity.xlsx": folder / "公示名单.xlsx",
+        "problems.csv": folder / "problems.csv",
+        "manifest.json": folder / "manifest.json",
+    }
+    write_results_csv(assessment, paths["results.csv"])
+    write_publicity_xlsx(assessment, paths["publicity.xlsx"])
+    write_problems_csv(assessment, paths["problems.csv"])
+    manifest = {
+        "year": assessment.year,
+        "is_demo": assessment.inputs.is_demo,
+        "inputs": {
+            name: {"file": str(path.name), "sha256": assessment.inputs.file_hashes[name]}
+            for name, path in sorted(assessment.inputs.files.items())
+        },
+        "parameters": params_as_dict(assessment.params),
+        "status_counts": {
+            STATUS_ZH[s]: int(n) for s, n in assessment.counties["status"].value_counts().sort_index().items()
+        },
+    }
+    paths["manifest.json"].write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return paths

@@ -1,0 +1,129 @@
+"""Execute a year's notebook with papermill and export its report, in one Python process.
+
+Start-up dominates a year's run (TOOLCHAIN.md), so execution and HTML export use the papermill
+and nbconvert APIs in the same process. Outputs are written to a temporary folder beside the
+output folder and moved into place only when the whole run succeeded: a failed run leaves
+earlier outputs untouched.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from landassess.paths import PACKAGE_DIR, notebooks_dir
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
+EXIT_INPUT = 3
+EXIT_EXECUTION = 4
+EXIT_LOCKED = 5
+
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+NOTEBOOK = "assessment.ipynb"
+_INPUT_ERRORS = {"InputError", "ParamsError", "DivisionsError"}
+
+
+class RunError(Exception):
+    """A run that did not produce outputs; ``exit_code`` says why, ``message`` is Chinese."""
+
+    def __init__(self, exit_code: int, message: str):
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class RunResult:
+    year: int
+    out: Path
+    seconds: float
+
+
+def export_html(notebook_path: Path) -> str:
+    """The report: the executed notebook as self-contained HTML, code cells hidden."""
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    exporter = HTMLExporter(
+        template_name="landassess_report",
+        extra_template_basedirs=[str(TEMPLATES_DIR)],
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+    )
+    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
+    return body
+
+
+def run_year(year: int, data: Path, out: Path, params_file: Path | None = None) -> RunResult:
+    """Run one year: execute the notebook, export the report, then move outputs into place."""
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    started = time.perf_counter()
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    try:
+        executed = work / NOTEBOOK
+        parameters = {
+            "year": int(year),
+            "data_dir": str(Path(data).resolve()),
+            "params_file": str(Path(params_file).resolve()) if params_file else "",
+            "output_dir": str(work),
+        }
+        try:
+            papermill.execute_notebook(
+                str(notebooks_dir() / NOTEBOOK), str(executed), parameters=parameters,
+                kernel_name="python3", progress_bar=False, log_output=False,
+                cwd=str(work),
+            )
+        except PapermillExecutionError as error:
+            if error.ename in _INPUT_ERRORS:
+                raise RunError(EXIT_INPUT, f"{year} 年度输入有问题，评估未进行：\n{error.evalue}") from error
+            failed = out.parent / f"{out.name}.failed.ipynb"
+            shutil.copyfile(executed, failed)
+            raise RunError(EXIT_EXECUTION, f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
+                                           f"失败的笔记本已保存到 {failed}") from error
+        (work / "report.html").write_text(export_html(executed), encoding="utf-8")
+        _write_manifest(work, year)
+        _replace_folder(work, out)
+    finally:
+        if work.exists():
+            shutil.rmtree(work, ignore_errors=True)
+    return RunResult(year, out, time.perf_counter() - started)
+
+
+def _write_manifest(folder: Path, year: int) -> None:
+    """Add the output files and their hashes to ``manifest.json`` (inputs were written by the notebook)."""
+    from landassess.intake import sha256_file
+
+    path = folder / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"year": year}
+    manifest["outputs"] = {
+        p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
+    }
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _replace_folder(new: Path, out: Path) -> None:
+    """Move ``new`` to ``out``, keeping the old folder until the new one is in place."""
+    if out.exists():
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        os.replace(out, old)
+        try:
+            os.replace(new, out)
+        except OSError:
+            os.replace(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    else:
+        os.replace(new, out)

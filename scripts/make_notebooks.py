@@ -1,0 +1,65 @@
+"""Write notebooks/assessment.ipynb from the cell list below (run after changing it).
+
+The notebook presents; ``landassess`` decides. Each cell calls one or two library functions.
+"""
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_notebook
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PARAMETERS = '''# Parameters (papermill injects a cell after this one when running `landassess run`).
+year = 2024  # int: the assessed calendar year Y
+data_dir = "../demo/2024"  # str: the year's input folder
+params_file = ""  # str: YAML file overriding the defaults, empty for none
+output_dir = "../outputs/2024"  # str: where results.csv, the 公示名单 and manifest.json are written
+'''
+
+SETUP = '''# Assess the year and write results.csv, 公示名单.xlsx, problems.csv and manifest.json.
+from IPython.display import display
+
+from landassess import figures, report
+from landassess.assessment import run_assessment
+from landassess.outputs import write_outputs
+
+assessment = run_assessment(year, data_dir, params_file or None)
+written = write_outputs(assessment, output_dir)
+figures.setup_fonts();
+'''
+
+CELLS = [
+    "report.overview(assessment)",
+    "report.ranking_table(assessment)",
+    "display(figures.ranked_totals(assessment))\nfigures.plt.close('all')",
+    "display(figures.dimension_profiles(assessment))\nfigures.plt.close('all')",
+    "report.vetoes_section(assessment)",
+    "report.quotas_section(assessment)",
+    "display(figures.quota_use(assessment))\nfigures.plt.close('all')",
+    "report.scoring_section(assessment)",
+    "display(figures.evaluator_spread(assessment))\nfigures.plt.close('all')",
+    "report.bonus_section(assessment)",
+    "report.verification_section(assessment)",
+    "report.problems_section(assessment)",
+    "report.ledgers(assessment)",
+    "report.assumptions_section(assessment)",
+    "report.provenance_section(assessment)",
+]
+
+
+def build() -> nbformat.NotebookNode:
+    parameters = new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]})
+    cells = [parameters, new_code_cell(SETUP)] + [new_code_cell(c) for c in CELLS]
+    notebook = new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        "title": "土地执法模范县评估报告",
+    })
+    return notebook
+
+
+if __name__ == "__main__":
+    path = ROOT / "notebooks" / "assessment.ipynb"
+    nbformat.write(build(), path)
+    print(f"wrote {path}")
