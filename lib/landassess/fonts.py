@@ -11,6 +11,9 @@ Latin alphabet and digits too). Licence: **SIL Open Font License 1.1**; the lice
 in the package's ``dist-info/licenses/LICENSE`` and the copyright notice in the font's name table.
 Package: **pylopdf-fonts-zh-cn** (PyPI, pinned in ``pyproject.toml``), a data-only wheel with no
 dependencies; we use its ``NotoSansSC-Regular.otf`` and ignore the Noto Serif SC file beside it.
+Only the Regular weight ships: text asked for in bold is drawn in Regular, and matplotlib logs
+"findfont: Failed to find font weight bold for Noto Sans SC, now using 400" (a log line, not a
+warning); the charts' default title and label weights are normal.
 
 The font is registered by file path (``fontManager.addfont``), which leaves matplotlib's font
 cache and the system's fonts alone. Call :func:`register_cjk_font` once before drawing; it is

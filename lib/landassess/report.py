@@ -98,7 +98,7 @@ def overview(a: Assessment) -> HTMLFragment:
         ("县级单位", len(counties)),
         ("申报", int(counties["is_declared"].sum())),
         ("获推荐（名额内）", int(counties["is_admitted"].sum())),
-        ("一票否决", int((counties["vetoes"] != "").sum() and (counties["status"] == "vetoed").sum())),
+        ("一票否决", int((counties["status"] == "vetoed").sum())),
         ("进入排名", int(counties["is_ranked"].sum())),
         ("模范", int((counties["status"] == "model").sum())),
         ("先进", int((counties["status"] == "advanced").sum())),
@@ -119,13 +119,13 @@ def overview(a: Assessment) -> HTMLFragment:
                       + "、".join(f"{_e(r.name)}（第{r.rank}名，{_e(r.pending_between)}）" for r in pending.itertuples())
                       + "</p>")
     markup = (
-        f"<h1>{a.year} 年度江苏省土地执法模范县（市、区）创建活动评估报告</h1>{banner}"
         f'<p class="la-note">依据：{_e(NOTICE_TITLE)}。本报告由 landassess 根据输入数据与参数自动生成，'
         f"每个数字均可追溯到输入行与规则条款。</p>"
         f'<div class="la-cards">{cards}</div>{"".join(titled)}'
         f'<p class="la-note">状态说明：按 {" → ".join(STATUS_ZH[s] for s in STATUSES)} 的顺序判定，取第一个适用的状态。</p>'
     )
-    return _section("overview", "一、概览", markup)
+    title = f"<h1>{a.year} 年度江苏省土地执法模范县（市、区）创建活动评估报告</h1>{banner}"
+    return HTMLFragment(title + str(_section("overview", "一、概览", markup)))
 
 
 # --------------------------------------------------------------------------- 2 公示名单

@@ -51,6 +51,8 @@ def export_html(notebook_path: Path) -> str:
     import nbformat
     from nbconvert import HTMLExporter
 
+    from landassess.webfont import notebook_text, subset_font_css
+
     notebook = nbformat.read(notebook_path, as_version=4)
     exporter = HTMLExporter(
         template_name="landassess_report",
@@ -59,7 +61,11 @@ def export_html(notebook_path: Path) -> str:
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    body, _ = exporter.from_notebook_node(notebook, resources={"metadata": {"name": notebook_path.stem}})
+    resources = {
+        "metadata": {"name": notebook_path.stem},
+        "landassess_font_css": subset_font_css(notebook_text(notebook)),
+    }
+    body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
 
 

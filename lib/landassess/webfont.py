@@ -1,0 +1,55 @@
+"""A subset of the packaged CJK font, embedded in the report so Chinese renders anywhere.
+
+Reviewers open the report offline, on machines that may have no Chinese font (a Linux server,
+headless Chromium). The report therefore carries its own font: Noto Sans SC (SIL OFL 1.1, from the
+``pylopdf-fonts-zh-cn`` package), cut down with fontTools to the characters the report uses and
+inlined as a base64 WOFF ``@font-face``. The licence permits embedding and subsetting.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import string
+
+FAMILY = "Landassess Noto Sans SC"
+
+
+def subset_font_css(text: str) -> str:
+    """``@font-face`` CSS embedding the glyphs of ``text`` (plus ASCII) from the packaged font."""
+    from fontTools import subset
+
+    from landassess.fonts import cjk_font_path
+
+    characters = sorted(set(text) | set(string.printable) | set("，。、；：？！“”‘’（）《》【】〔〕—…·％"))
+    options = subset.Options()
+    options.flavor = "woff"
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    font = subset.load_font(str(cjk_font_path()), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(c) for c in characters if c.isprintable() or c == " "])
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    subset.save_font(font, buffer, options)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (f'@font-face {{ font-family: "{FAMILY}"; font-style: normal; font-weight: 100 900; '
+            f'src: url(data:font/woff;base64,{encoded}) format("woff"); }}')
+
+
+def notebook_text(notebook) -> str:
+    """All text a rendered notebook can show: markdown sources and text/html/plain outputs."""
+    parts: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            parts.append(cell.source)
+        for output in cell.get("outputs", []):
+            data = output.get("data", {})
+            for mime in ("text/html", "text/plain"):
+                value = data.get(mime)
+                if value:
+                    parts.append(value if isinstance(value, str) else "".join(value))
+            if output.get("text"):
+                parts.append(output["text"])
+    return "".join(parts)
