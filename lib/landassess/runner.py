@@ -91,6 +91,8 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None) 
                 str(notebooks_dir() / NOTEBOOK), str(executed), parameters=parameters,
                 kernel_name="python3", progress_bar=False, log_output=False,
                 cwd=str(work),
+                # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
+                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
             )
         except PapermillExecutionError as error:
             if error.ename in _INPUT_ERRORS:
