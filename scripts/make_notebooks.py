@@ -15,6 +15,8 @@ year = 2024  # int: the assessed calendar year Y
 data_dir = "../demo/2024"  # str: the year's input folder
 params_file = ""  # str: YAML file overriding the defaults, empty for none
 output_dir = "../outputs/2024"  # str: where results.csv, the 公示名单 and manifest.json are written
+previous_results = ""  # str: results.csv of the finalised version this run re-issues, empty for none
+previous_version = ""  # str: label of that version (v1, v2 …), empty for none
 '''
 
 SETUP = '''# Assess the year and write results.csv, 公示名单.xlsx, problems.csv and manifest.json.
@@ -31,6 +33,7 @@ figures.setup_fonts();
 
 CELLS = [
     "report.overview(assessment)",
+    "report.changes_section(assessment, previous_results, previous_version)",
     "report.ranking_table(assessment)",
     "display(figures.ranked_totals(assessment))\nfigures.plt.close('all')",
     "display(figures.dimension_profiles(assessment))\nfigures.plt.close('all')",

@@ -15,7 +15,7 @@ from landassess import __version__
 from landassess.runner import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, RunError
 
 EPILOG = """退出码：0 成功；1 校验发现数据问题；2 命令用法错误；3 输入或参数无法评估（缺少必需的表、文件无法读取、参数无效）；
-4 笔记本执行失败（程序错误，失败的笔记本会保留）；5 年度已定稿（锁定）。"""
+4 笔记本执行失败（程序错误，失败的笔记本会保留）；5 年度已定稿（锁定），需加 --force。"""
 
 
 def _year_range(text: str) -> list[int]:
@@ -51,12 +51,27 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
     run.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（如 spot_check.seed、tiers.model.quota、bonus.cap）")
     run.add_argument("--out", type=Path, help="输出文件夹（默认 outputs/<Y>/）；只有整个运行成功才替换其中旧文件")
+    run.add_argument("--force", action="store_true",
+                     help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异")
+
+    finalize = commands.add_parser("finalize", help="定稿（锁定）一个年度的结果；之后重新运行需加 --force",
+                                   description="定稿一个年度：记录 results.csv 的哈希，之后的运行不会覆盖它。",
+                                   epilog=EPILOG)
+    finalize.add_argument("--year", type=int, required=True, help="评估年度 Y")
+    finalize.add_argument("--out", type=Path, help="该年度输出文件夹（默认 outputs/<Y>/）")
 
     validate = commands.add_parser("validate", help="只校验输入，列出全部数据问题；无问题时退出码为 0",
                                    description="只校验一个年度的输入，不评估。", epilog=EPILOG)
     validate.add_argument("--year", type=int, required=True, help="评估年度 Y")
     validate.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
     validate.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
+    validate.add_argument("--notices", type=Path,
+                          help="补正通知的输出文件夹（默认 outputs/<Y>-补正通知/），每个有问题的县一个 .xlsx")
+
+    template = commands.add_parser("template", help="生成县级申报材料模板（.xlsx，含填表说明、下拉选项、锁定表头）",
+                                   description="生成申报、否决事项、加分事项三张表的 Excel 模板。", epilog=EPILOG)
+    template.add_argument("--year", type=int, required=True, help="评估年度 Y")
+    template.add_argument("--out", type=Path, help="输出文件夹（默认 templates/<Y>/）")
 
     batch = commands.add_parser("batch", help="并行评估多个年度，并写出 outputs/index.html 汇总页",
                                 description="并行评估多个年度（进程数 = CPU 核数）。", epilog=EPILOG)
@@ -79,8 +94,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
     _print(f"评估 {args.year} 年度：输入 {data}，参数 {args.params or '默认'}，输出 {out}")
-    result = run_year(args.year, data, out, args.params)
+    result = run_year(args.year, data, out, args.params, force=args.force)
     _print(f"完成（{result.seconds:.1f} 秒）：{result.out / 'results.csv'}、{result.out / 'report.html'}")
+    return EXIT_OK
+
+
+def cmd_finalize(args: argparse.Namespace) -> int:
+    from landassess.versions import FinalizeError, finalize
+
+    out = args.out or Path("outputs") / str(args.year)
+    try:
+        record = finalize(out, args.year)
+    except FinalizeError as error:
+        raise RunError(EXIT_INPUT, str(error)) from error
+    _print(f"{args.year} 年度已定稿（第 {record['version']} 版，results.csv sha256 {record['results_sha256'][:16]}…）")
     return EXIT_OK
 
 
@@ -88,9 +115,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from landassess.validation import validate_year
 
     data = args.data or Path("data") / str(args.year)
-    report, has_problems = validate_year(args.year, data, args.params)
+    notices = args.notices or Path("outputs") / f"{args.year}-补正通知"
+    report, has_problems = validate_year(args.year, data, args.params, notices)
     _print(report)
     return EXIT_PROBLEMS if has_problems else EXIT_OK
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from landassess.divisions import load_divisions
+    from landassess.forms import write_templates
+    from landassess.params import ParamsError, load_params
+
+    out = args.out or Path("templates") / str(args.year)
+    try:
+        params = load_params(args.year)
+    except ParamsError as error:
+        raise RunError(EXIT_INPUT, str(error)) from error
+    paths = write_templates(out, args.year, load_divisions(params.divisions.file))
+    _print("已生成模板：" + "、".join(str(p) for p in paths))
+    return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -101,7 +144,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch}[args.command]
+    handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
+               "template": cmd_template}[args.command]
     try:
         return handler(args)
     except RunError as error:

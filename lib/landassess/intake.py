@@ -4,18 +4,37 @@ A year's folder holds one file per table, ``<name>.csv`` (UTF-8, UTF-8 with BOM 
 detected) or ``<name>.xlsx`` (first sheet). Headers may be English names or Chinese labels.
 Nothing stops at the first problem: every cell that cannot be read becomes a :class:`Problem`
 and the row is kept with ``is_valid = False``. Only year-level problems (a missing required
-table, an unreadable file, a missing required column) raise :class:`InputError`.
+table, an unreadable file, a missing required column, a required table without rows) raise
+:class:`InputError`.
+
+What people do to spreadsheets, and what intake makes of it (docs/input_problems.md):
+
+- Title rows above the header, and headers over two or three rows (merged group cells such as
+  “自报数据” above “违法占用耕地面积”): the header is the block of rows, among the first ten
+  non-blank ones, that names the most known columns. Rows above it are titles (a notice).
+- Merged cells in an .xlsx file take the value of their top-left cell, as the user sees them.
+- Blank rows (also rows of spaces or empty cells) carry nothing and are skipped; row numbers
+  stay those the user sees (CSV: record 1 is the header line; .xlsx: the sheet row number).
+- Formula cells are read through their saved (cached) value; a formula saved without a value
+  (files written by programs) is a located problem: the value cannot be read.
+- Hidden rows and columns are read like the others, with a notice.
+- Unknown columns are ignored with a notice; so are cells outside the header's columns.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import datetime as dt
 import hashlib
 import io
 import re
 import unicodedata
-from collections.abc import Callable
+import warnings
+import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -68,15 +87,25 @@ class Column:
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One input table of SPEC 4."""
+    """One input table of SPEC 4.
+
+    ``needs_rows``: a file with a header and no data rows makes the year meaningless (nobody
+    declared, nobody was recommended, no land statistics, no scores). ``one_of``: at least one
+    of these columns must be present (verification: at least one outcome).
+    """
 
     name: str
     columns: tuple[Column, ...]
     optional: bool = False
+    needs_rows: bool = False
+    one_of: tuple[str, ...] = ()
 
     @property
     def zh(self) -> str:
         return TABLE_ZH[self.name]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
 
 
 _CODE = Column("code", "县级代码", True, ("代码", "区划代码", "行政区划代码", "县代码"))
@@ -91,13 +120,13 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
         Column("area_unit", "面积单位", False, ("单位",)),
         Column("contact", "联系人"),
         Column("phone", "联系电话", False, ("电话",)),
-    )),
+    ), needs_rows=True),
     TableSpec("recommendations", (
         Column("city", "设区市", True, ("推荐设区市", "市")),
         _CODE,
         Column("order", "推荐顺序", True, ("顺序", "序号")),
         Column("recommended_on", "推荐日期"),
-    )),
+    ), needs_rows=True),
     TableSpec("land_stats", (
         _CODE,
         Column("illegal_cultivated_area", "违法占用耕地面积", True),
@@ -105,7 +134,7 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
                ("新增建设用地占用耕地总面积",)),
         Column("area_unit", "面积单位", False, ("单位",)),
         Column("source", "数据来源", False, ("来源",)),
-    )),
+    ), needs_rows=True),
     TableSpec("veto_events", (
         _CODE,
         Column("type", "类型", True, ("否决类型", "事项类型")),
@@ -128,13 +157,13 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
         _CODE,
         Column("criterion", "指标", False, ("指标编号",)),
         Column("score", "得分", False, ("分数", "评分")),
-    )),
+    ), needs_rows=True),
     TableSpec("verification", (
         _CODE,
         Column("check_passed", "查验通过", False, ("实地查验通过",)),
         Column("objection_upheld", "异议成立"),
         Column("disqualified_reason", "取消资格原因", False, ("其他取消资格原因",)),
-    ), optional=True),
+    ), optional=True, one_of=("check_passed", "objection_upheld", "disqualified_reason")),
     TableSpec("decisions", (
         _CODE,
         Column("decision", "决定", True, ("评审决定",)),
@@ -144,6 +173,12 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
     ), optional=True),
 )}
 TABLE_ORDER = list(TABLES)
+HEADER_SEARCH_ROWS = 10
+"""The header is looked for among the first this many non-blank rows (title rows come first)."""
+HEADER_MAX_DEPTH = 3
+"""A header may span this many rows (group cells above column labels)."""
+MAX_SHEET_ROWS, MAX_SHEET_COLUMNS = 200_000, 1_000
+"""Larger sheets are refused: no input table comes near (95 counties × 13 criteria × evaluators)."""
 
 
 @dataclass
@@ -152,10 +187,13 @@ class RawTable:
 
     file: Path
     sheet: str
-    header: list[str]
-    header_row: int
+    header: list[str]  # label per column position, as shown to the user
+    header_row: int  # row number of the (last) header row as the user sees it
     frame: pd.DataFrame  # one column per header position (0, 1, …), object dtype
     rows: pd.Series  # row number as the user sees it, aligned with ``frame``
+    mapping: dict[int, str] = field(default_factory=dict)  # position → column name
+    header_keys: list[list[str]] = field(default_factory=list)  # label keys tried per position
+    notices: list[Problem] = field(default_factory=list)  # title rows, unknown columns, …
 
 
 @dataclass
@@ -182,94 +220,212 @@ def _fatal(table: str, message: str, file: Path | None = None, expected: str = "
     return Problem(FATAL, table, message, file=str(file.name) if file else "", expected=expected)
 
 
+class _Unusable(Exception):
+    """A file that cannot be used at all: becomes one fatal problem naming the file."""
+
+    def __init__(self, message: str, expected: str = ""):
+        super().__init__(message)
+        self.message = message
+        self.expected = expected
+
+
+_SUFFIXES = (".csv", ".xlsx", ".CSV", ".XLSX")
+_OTHER_SUFFIXES = (".xls", ".xlsm", ".xlsb", ".et", ".ods", ".txt", ".tsv", ".numbers", ".wps")
+
+
 def find_table_file(folder: Path, spec: TableSpec) -> Path | list[Path] | None:
     """The table's file: ``<name>.csv``/``.xlsx`` or the Chinese name; a list when ambiguous."""
-    candidates = [
-        folder / f"{stem}{suffix}"
-        for stem in (spec.name, spec.zh)
-        for suffix in (".csv", ".xlsx", ".CSV", ".XLSX")
-    ]
+    candidates = [folder / f"{stem}{suffix}" for stem in (spec.name, spec.zh) for suffix in _SUFFIXES]
     found = list(dict.fromkeys(p for p in candidates if p.is_file()))
     if not found:
         return None
     return found[0] if len(found) == 1 else found
 
 
+def _unsupported_files(folder: Path, spec: TableSpec) -> list[Path]:
+    """Files named like the table but in a format intake does not read (.xls, .ods, …)."""
+    return [folder / f"{stem}{suffix}" for stem in (spec.name, spec.zh)
+            for suffix in (*_OTHER_SUFFIXES, *(s.upper() for s in _OTHER_SUFFIXES))
+            if (folder / f"{stem}{suffix}").is_file()]
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-protected .xlsx
+CSV_EXPECTED = "UTF-8、带BOM的UTF-8、GBK 或 GB18030 编码的 CSV 文本文件"
+XLSX_EXPECTED = "可用 Excel 打开的 .xlsx 工作簿（数据在第一个工作表）"
+_SAVE_AS = "请在 Excel 中“另存为”“CSV UTF-8（逗号分隔）”或 .xlsx 工作簿"
+
+
+def _gb2312_class(char: str) -> str:
+    """``common``, ``rare`` (GB2312 level 2) or ``odd`` (not GB2312, or kana/Greek/box symbols)."""
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return "odd"
+    if len(encoded) != 2 or 0xA4 <= encoded[0] <= 0xA9:
+        return "odd"
+    return "rare" if encoded[0] >= 0xD8 else "common"
+
+
+def looks_garbled(text: str) -> bool:
+    """Is ``text`` (read as GBK) mojibake, e.g. Big5 or UTF-8 bytes read with the wrong code page?
+
+    Chinese written in GBK is mostly made of the 3755 common characters of GB2312 level 1;
+    other encodings read as GBK give kana, Cyrillic, box-drawing and rare characters instead.
+    """
+    classes = [_gb2312_class(c) for c in text if ord(c) > 0x7F and not c.isspace()]
+    if len(classes) < 3:
+        return False
+    odd, rare = classes.count("odd"), classes.count("rare")
+    return odd / len(classes) >= 0.25 or (odd + rare) / len(classes) >= 0.6
+
+
 def decode_csv_bytes(data: bytes) -> tuple[str, str]:
-    """Text and encoding name: UTF-8 (with or without BOM), else GB18030 (a superset of GBK)."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding), encoding
-        except UnicodeDecodeError:
-            continue
-    raise UnicodeDecodeError("gb18030", data, 0, 1, "neither UTF-8 nor GB18030")
+    """Text and encoding: UTF-8 (with or without BOM), else GBK/GB18030 when it reads as Chinese.
 
-
-def _read_csv(path: Path, table: str) -> tuple[pd.DataFrame, str]:
-    data = path.read_bytes()
+    Raises ``_Unusable`` with a Chinese explanation otherwise (UTF-16, Big5, binary, mixed).
+    """
+    if data.startswith(_ZIP_MAGIC):
+        raise _Unusable("文件实际是 Excel 工作簿（.xlsx 格式），扩展名却是 .csv；请把扩展名改为 .xlsx", CSV_EXPECTED)
+    if data.startswith(_OLE_MAGIC):
+        raise _Unusable("文件实际是旧版 Excel 工作簿（.xls）或加密的工作簿，不是 CSV 文本；" + _SAVE_AS,
+                        CSV_EXPECTED)
+    head = data[:4000]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or \
+            (len(head) >= 4 and head.count(0) >= len(head) // 4):
+        raise _Unusable("文件是 UTF-16 编码（如 Excel 的“Unicode 文本”），不支持；" + _SAVE_AS, CSV_EXPECTED)
+    if b"\x00" in data:
+        line = data[:data.index(b"\x00")].count(b"\n") + 1
+        raise _Unusable(f"文件第 {line} 行含有二进制内容（空字节），不是文本格式的 CSV", CSV_EXPECTED)
     try:
-        text, _ = decode_csv_bytes(data)
+        return data.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError as error:
-        raise InputError([_fatal(table, "文件编码无法识别", path, "UTF-8、带BOM的UTF-8 或 GBK 编码的 CSV")]) \
-            from error
-    if "\x00" in text:
-        raise InputError([_fatal(table, "文件不是文本格式的 CSV（含二进制内容）", path, "CSV 文本文件")])
+        utf8_error = error
     try:
-        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False,
-                            skip_blank_lines=False, sep=None if text.count("\t") > text.count(",")
-                            else ",", engine="python" if text.count("\t") > text.count(",") else "c")
-    except pd.errors.EmptyDataError:
-        frame = pd.DataFrame()
-    except pd.errors.ParserError as error:
-        raise InputError([_fatal(table, f"CSV 无法解析：{error}", path, "每行列数一致的 CSV")]) from error
-    frame = frame.astype(object).where(frame != "", None)
-    return frame, ""
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None and not looks_garbled(text):
+        return text, "gb18030"
+    try:
+        big5 = data.decode("big5")
+    except UnicodeDecodeError:
+        big5 = None
+    if big5 is not None:
+        raise _Unusable("文件似乎是 Big5（繁体中文）编码，不支持；" + _SAVE_AS, CSV_EXPECTED)
+    start = utf8_error.start
+    if start > 0 and any(b > 0x7F for b in data[:start]):
+        line = data[:start].count(b"\n") + 1
+        raise _Unusable(f"文件按 UTF-8 读取时第 {line} 行有无法识别的字节（0x{data[start]:02X}），"
+                        "按 GBK 读取则是乱码：文件可能混用了两种编码", CSV_EXPECTED)
+    raise _Unusable("文件编码无法识别（不是 UTF-8、带BOM的UTF-8、GBK 或 GB18030），或不是文本文件", CSV_EXPECTED)
 
 
-def _read_xlsx(path: Path, table: str) -> tuple[pd.DataFrame, str]:
-    import zipfile
+def _sniff_delimiter(text: str) -> str:
+    """Comma, unless the first non-blank line has more tabs or semicolons (Excel variants)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    counts = {",": first.count(","), "\t": first.count("\t"), ";": first.count(";")}
+    best = max(counts, key=lambda d: (counts[d], d == ","))
+    return best if counts[best] else ","
 
+
+@dataclass
+class _Sheet:
+    """Cell values of a file, ``cells[i]`` being row ``i + 1`` as the user sees it."""
+
+    cells: list[list[Any]]
+    name: str = ""
+    hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
+    hidden_rows: set[int] = field(default_factory=set)  # row numbers as the user sees them
+    other_sheets: list[str] = field(default_factory=list)
+
+
+def _read_csv(path: Path) -> _Sheet:
+    text, _ = decode_csv_bytes(path.read_bytes())
+    try:
+        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
+    except csv.Error as error:
+        raise _Unusable(f"CSV 无法解析：{error}", CSV_EXPECTED) from error
+    return _Sheet([[cell if cell != "" else None for cell in row] for row in cells])
+
+
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(path: Path) -> bool:
+    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)?"""
+    with zipfile.ZipFile(path) as archive:
+        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _formula_text(value: Any) -> str | None:
+    """The formula of a cell loaded with ``data_only=False``, or None for a plain value."""
+    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
+        return value
+    text = getattr(value, "text", None)  # ArrayFormula, DataTableFormula
+    return str(text) if text is not None and not isinstance(value, str) else None
+
+
+def _load_workbook(path: Path, *, data_only: bool) -> Any:
     import openpyxl
 
-    try:
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, OSError, KeyError, ValueError, TypeError) as error:
-        raise InputError([_fatal(table, "Excel 工作簿已损坏或不是 .xlsx 格式", path, "可用 Excel 打开的 .xlsx 文件")]) \
-            from error
-    try:
-        if not workbook.worksheets:
-            raise InputError([_fatal(table, "工作簿中没有工作表", path)])
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(values_only=True))
-        title = sheet.title
-    finally:
-        workbook.close()
-    width = max((len(r) for r in rows), default=0)
-    frame = pd.DataFrame([list(r) + [None] * (width - len(r)) for r in rows], dtype=object)
-    return frame, title
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unsupported extensions, missing default styles
+        return openpyxl.load_workbook(path, data_only=data_only)
 
 
-def read_raw_table(path: Path, table: str) -> RawTable:
-    """Read a file into header and rows; raises InputError when the file cannot be used."""
+def _read_xlsx(path: Path) -> _Sheet:
+    with path.open("rb") as handle:
+        magic = handle.read(8)
+    if not magic:
+        raise _Unusable("文件为空（0 字节）", XLSX_EXPECTED)
+    if magic.startswith(_OLE_MAGIC):
+        raise _Unusable("文件是旧版 Excel 工作簿（.xls）或设置了打开密码的工作簿，无法读取；请另存为不加密的 .xlsx",
+                        XLSX_EXPECTED)
+    if not magic.startswith(_ZIP_MAGIC):
+        raise _Unusable("文件不是有效的 .xlsx 工作簿（已损坏，或是改了扩展名的其他文件）", XLSX_EXPECTED)
     try:
-        if path.suffix.lower() == ".xlsx":
-            frame, sheet = _read_xlsx(path, table)
-        else:
-            frame, sheet = _read_csv(path, table)
-    except OSError as error:
-        raise InputError([_fatal(table, f"文件无法读取：{error.strerror or error}", path)]) from error
-    if frame.empty:
-        raise InputError([_fatal(table, "文件为空（没有表头）", path, "第一行为表头的表格")])
-    frame = frame.map(lambda x: None if v.is_blank(x) else x)
-    nonblank = frame.notna().any(axis=1).to_numpy()
-    if not nonblank.any():
-        raise InputError([_fatal(table, "文件为空（没有表头）", path, "第一行为表头的表格")])
-    header_pos = int(nonblank.argmax())
-    header = [v.normalize_text(x) or "" for x in frame.iloc[header_pos].tolist()]
-    body = frame.iloc[header_pos + 1:]
-    body = body[body.notna().any(axis=1)]  # blank rows carry nothing
-    return RawTable(path, sheet, header, header_pos + 1, body.reset_index(drop=True),
-                    pd.Series(body.index.to_numpy() + 1, dtype="int64"))
+        workbook = _load_workbook(path, data_only=True)
+    except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
+        raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED) from error
+    if not workbook.worksheets:
+        raise _Unusable("工作簿中没有工作表", XLSX_EXPECTED)
+    sheet = workbook.worksheets[0]
+    values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
+              if cell.value is not None}
+    if _has_formulas(path):
+        try:
+            formulas = _load_workbook(path, data_only=False).worksheets[0]
+        except Exception as error:  # noqa: BLE001
+            raise _Unusable(f"Excel 工作簿已损坏，无法读取公式（{type(error).__name__}）", XLSX_EXPECTED) from error
+        for key, cell in formulas._cells.items():  # noqa: SLF001
+            text = _formula_text(cell.value)
+            if text is not None and values.get(key) is None:
+                values[key] = v.FormulaCell(text)
+    n_rows = max((r for r, _ in values), default=0)
+    n_columns = max((c for _, c in values), default=0)
+    if n_rows > MAX_SHEET_ROWS or n_columns > MAX_SHEET_COLUMNS:
+        raise _Unusable(f"工作表“{sheet.title}”的范围过大（{n_rows} 行、{n_columns} 列）",
+                        f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列的表格")
+    for merged in sheet.merged_cells.ranges:  # every cell of a merged range shows its top-left value
+        min_col, min_row, max_col, max_row = merged.bounds
+        anchor = values.get((min_row, min_col))
+        for row in range(min_row, min(max_row, n_rows) + 1):
+            for column in range(min_col, min(max_col, n_columns) + 1):
+                if anchor is not None:
+                    values[(row, column)] = anchor
+    cells = [[None] * n_columns for _ in range(n_rows)]
+    for (row, column), value in values.items():
+        cells[row - 1][column - 1] = value
+    hidden_columns = {
+        position - 1
+        for dimension in sheet.column_dimensions.values() if dimension.hidden
+        for position in range(dimension.min or 1, min(dimension.max or dimension.min or 1, n_columns) + 1)
+    }
+    hidden_rows = {index for index, dimension in sheet.row_dimensions.items() if dimension.hidden}
+    return _Sheet(cells, sheet.title, hidden_columns, hidden_rows,
+                  [s.title for s in workbook.worksheets[1:]])
 
 
 def _label_key(label: str) -> str:
@@ -278,18 +434,104 @@ def _label_key(label: str) -> str:
     return re.sub(r"[\s_\-*：:]", "", text)
 
 
-def map_header(spec: TableSpec, header: list[str]) -> dict[int, str]:
-    """Header position → English column name, for the columns this table knows."""
+def _column_lookup(spec: TableSpec) -> dict[str, str]:
     lookup: dict[str, str] = {}
     for column in spec.columns:
         for label in (column.name, column.zh, *column.aliases):
             lookup.setdefault(_label_key(label), column.name)
+    return lookup
+
+
+def map_header(spec: TableSpec, header: list[str]) -> dict[int, str]:
+    """Header position → English column name, for the columns this table knows."""
+    lookup = _column_lookup(spec)
     mapping: dict[int, str] = {}
     for position, label in enumerate(header):
         name = lookup.get(_label_key(label)) if label else None
         if name and name not in mapping.values():
             mapping[position] = name
     return mapping
+
+
+@dataclass
+class _Header:
+    """A candidate header: rows ``start … start + depth - 1`` of the sheet."""
+
+    start: int
+    depth: int
+    mapping: dict[int, str]
+    labels: list[str]
+    keys: list[list[str]]
+    duplicates: list[tuple[int, str]]  # (position, column name already taken by another position)
+    extra: set[int]  # positions the table reads beyond its named columns (wide scores: C01 …)
+
+
+def _header_block(spec: TableSpec, rows: Sequence[Sequence[Any]], start: int,
+                  extra_keys: Callable[[str], bool]) -> _Header:
+    """Map a block of header rows to the table's columns.
+
+    A column's label is its lowest label, the labels of the rows joined (“自报” +
+    “违法占用耕地面积”), or a label higher up (a merged group cell).
+    """
+    lookup = _column_lookup(spec)
+    texts = [["" if isinstance(cell, v.FormulaCell) else v.normalize_text(cell) or "" for cell in row]
+             for row in rows]
+    filled = []  # group labels carried to the right over the blank cells they span
+    for row in texts[:-1]:
+        carried, last = [], ""
+        for label in row:
+            last = label or last
+            carried.append(last)
+        filled.append(carried)
+    mapping: dict[int, str] = {}
+    labels: list[str] = []
+    keys: list[list[str]] = []
+    duplicates: list[tuple[int, str]] = []
+    extra: set[int] = set()
+    for position in range(len(texts[0])):
+        own = [row[position] for row in texts]
+        joined = "".join(dict.fromkeys(p for p in (*(row[position] for row in filled), own[-1]) if p))
+        candidates = list(dict.fromkeys(c for c in (own[-1], joined, *reversed(own[:-1])) if c))
+        position_keys = [_label_key(c) for c in candidates]
+        keys.append(position_keys)
+        label = "/".join(dict.fromkeys(c for c in own if c))
+        for candidate, key in zip(candidates, position_keys, strict=True):
+            name = lookup.get(key)
+            if name is None:
+                continue
+            if name in mapping.values():
+                duplicates.append((position, name))
+            else:
+                mapping[position] = name
+                label = candidate
+            break
+        else:
+            if any(extra_keys(key) for key in position_keys):
+                extra.add(position)
+        labels.append(label)
+    return _Header(start, len(rows), mapping, labels, keys, duplicates, extra)
+
+
+def _find_header(spec: TableSpec, cells: list[list[Any]],
+                 extra_keys: Callable[[str], bool]) -> _Header | None:
+    """The header block naming the most required, then known, columns (shallowest, first)."""
+    nonblank = [i for i, row in enumerate(cells) if any(not v.is_blank(c) for c in row)]
+    best: tuple[tuple[int, ...], _Header] | None = None
+    required = {c.name for c in spec.columns if c.required}
+    for start in nonblank[:HEADER_SEARCH_ROWS]:
+        previous = -1
+        for depth in range(1, HEADER_MAX_DEPTH + 1):
+            if start + depth > len(cells):
+                break
+            header = _header_block(spec, cells[start:start + depth], start, extra_keys)
+            found = len(header.mapping) + len(header.extra)
+            if depth > 1 and found <= previous:
+                break  # a further row adds no column: it is data, not header
+            previous = found
+            score = (len(required & set(header.mapping.values())), found, -depth, -start)
+            if best is None or score > best[0]:
+                best = (score, header)
+    return best[1] if best else None
 
 
 def column_letter(position: int) -> str:
@@ -301,6 +543,96 @@ def column_letter(position: int) -> str:
         letters = chr(65 + rest) + letters
     return letters
 
+
+def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | None = None) -> RawTable:
+    """Read a file into header and rows; raises InputError when the file cannot be used.
+
+    ``extra_keys`` tells which other header labels the table reads (wide score sheets: C01 …).
+    """
+    spec = TABLES[table]
+    extra_keys = extra_keys or (lambda key: False)
+    is_xlsx = path.suffix.lower() == ".xlsx"
+    try:
+        sheet = _read_xlsx(path) if is_xlsx else _read_csv(path)
+    except _Unusable as error:
+        raise InputError([_fatal(table, f"{spec.zh}表文件无法读取：{error.message}", path, error.expected)]) \
+            from error
+    except OSError as error:
+        raise InputError([_fatal(table, f"{spec.zh}表文件无法读取：{error.strerror or error}", path)]) from error
+    width = max((len(r) for r in sheet.cells), default=0)
+    cells = [[None if v.is_blank(c) else c for c in row] + [None] * (width - len(row)) for row in sheet.cells]
+    where = f"工作表“{sheet.name}”" if is_xlsx else "文件"
+    if not any(any(c is not None for c in row) for row in cells):
+        others = f"（工作簿中还有：{'、'.join(sheet.other_sheets)}；只读取第一个工作表）" if sheet.other_sheets else ""
+        raise InputError([_fatal(table, f"{spec.zh}表{where}为空，没有表头{others}", path,
+                                 "第一行为表头的表格" + ("（数据放在第一个工作表）" if is_xlsx else ""))])
+    header = _find_header(spec, cells, extra_keys)
+    assert header is not None  # at least one non-blank row
+    first_data = header.start + header.depth
+    frame = pd.DataFrame(cells[first_data:], columns=range(width), dtype=object)
+    if frame.empty:
+        frame = pd.DataFrame(columns=range(width), dtype=object)
+    keep = frame.notna().any(axis=1).to_numpy()
+    body = frame[keep]
+    raw = RawTable(
+        path, sheet.name, header.labels, first_data, body.reset_index(drop=True),
+        pd.Series(body.index.to_numpy() + first_data + 1, dtype="int64"),
+        mapping=header.mapping, header_keys=header.keys,
+    )
+    raw.notices = _layout_notices(spec, raw, sheet, cells, header)
+    return raw
+
+
+def _layout_notices(spec: TableSpec, raw: RawTable, sheet: _Sheet, cells: list[list[Any]],
+                    header: _Header) -> list[Problem]:
+    """Notices about the layout: title rows, unknown, repeated, hidden and header-less columns."""
+    notices = []
+
+    def notice(message: str, *, row: int | None = None, position: int | None = None,
+               value: Any = None, expected: str = "") -> None:
+        notices.append(Problem(
+            NOTICE, spec.name, message, file=raw.file.name, sheet=raw.sheet, row=row,
+            column=raw.header[position] if position is not None else "",
+            cell=f"{column_letter(position)}{row}" if position is not None and row is not None else "",
+            value=v.display_value(value), expected=expected))
+
+    for index in range(header.start):
+        texts = [v.display_value(c, 60) for c in cells[index] if c is not None]
+        if texts:
+            notice("表头上方的行视为标题，未作为数据读取", row=index + 1, value=" ".join(texts),
+                   expected="表头之上不放数据")
+    header_rows = f"第 {header.start + 1} 行" if header.depth == 1 else \
+        f"第 {header.start + 1}–{header.start + header.depth} 行"
+    used = set(header.mapping)
+    for position, label in enumerate(raw.header):
+        column = raw.frame[position] if position in raw.frame.columns else pd.Series(dtype=object)
+        has_data = bool(column.notna().any())
+        if position in used:
+            if position in sheet.hidden_columns:
+                notice(f"列“{label}”在 Excel 中被隐藏，已照常读取", position=position, row=header.start + header.depth)
+            continue
+        if position in header.extra:
+            if position in sheet.hidden_columns:
+                notice(f"列“{label}”在 Excel 中被隐藏，已照常读取", position=position, row=header.start + header.depth)
+            continue
+        taken = next((name for p, name in header.duplicates if p == position), None)
+        if taken is not None:
+            first = next(p for p, name in header.mapping.items() if name == taken)
+            notice(f"列“{label}”与列“{raw.header[first]}”（{column_letter(first)} 列）都表示“{spec.column(taken).zh}”，"
+                   "只读取左边的一列", position=position, row=header.start + header.depth,
+                   expected="每项内容只占一列")
+        elif label:
+            notice(f"未识别的列“{label}”，已忽略（不影响评估）", position=position, row=header.start + header.depth,
+                   expected="表头：" + "、".join(c.zh for c in spec.columns))
+        elif has_data:
+            first_row = int(raw.rows.iloc[int(column.notna().to_numpy().argmax())])
+            rows = raw.rows[column.notna().to_numpy()].tolist()
+            notice(f"{column_letter(position)} 列没有表头（{header_rows}为空），其中 {len(rows)} 个单元格有内容，已忽略；"
+                   "如果是未加引号的逗号使该行错位，请检查该行", row=first_row, position=position,
+                   value=column.dropna().iloc[0], expected="数据只放在有表头的列")
+    for row in sorted(set(raw.rows) & sheet.hidden_rows):
+        notice("该行在 Excel 中被隐藏，已照常读取", row=row, expected="隐藏的行也会计入评估")
+    return notices
 
 # ----------------------------------------------------------------------------- parsing
 
@@ -316,6 +648,7 @@ class _Context:
     divisions: Divisions
     params: Params
     year: int
+    today: dt.date = field(default_factory=dt.date.today)
 
     @property
     def position(self) -> dict[str, int]:
@@ -334,25 +667,32 @@ class _Context:
             file=self.raw.file.name, sheet=self.raw.sheet, row=row,
             column=self.label(column) if column else "",
             cell=f"{column_letter(pos)}{row}" if pos is not None else "",
-            value="" if value is None else str(v.normalize_text(value) or ""),
+            value=v.display_value(value),
             expected=expected, code=code,
             affects_status=(severity == ERROR and bool(code)) if affects is None else affects,
         ))
 
 
 def _parse_column(raw: pd.Series, parser: Callable[[Any], Any]) -> tuple[list[Any], list[Any]]:
-    """Apply ``parser`` once per distinct raw value; returns values and BadValue-or-None lists."""
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    """Apply ``parser`` once per distinct raw value; returns values and BadValue-or-None lists.
+
+    Values are told apart by type as well (an Excel ``TRUE`` is not the number 1).
+    """
+    cache: dict[tuple[type, Any], tuple[Any, v.BadValue | None]] = {}
     parsed: list[Any] = []
     errors: list[Any] = []
-    for item in list(uniques) + [None]:  # the last slot serves blanks (code -1)
-        try:
-            parsed.append(parser(item))
-            errors.append(None)
-        except v.BadValue as error:
-            parsed.append(None)
-            errors.append(error)
-    return [parsed[c] for c in codes], [errors[c] for c in codes]
+    for item in raw.tolist():
+        key = (type(item), item)
+        outcome = cache.get(key)
+        if outcome is None:
+            try:
+                outcome = (parser(item), None)
+            except v.BadValue as error:
+                outcome = (None, error)
+            cache[key] = outcome
+        parsed.append(outcome[0])
+        errors.append(outcome[1])
+    return parsed, errors
 
 
 def _cell(ctx: _Context, name: str) -> pd.Series:
@@ -364,8 +704,12 @@ def _cell(ctx: _Context, name: str) -> pd.Series:
 
 def _parse_into(ctx: _Context, out: pd.DataFrame, name: str, parser: Callable[[Any], Any], *,
                 required: bool, codes: pd.Series | None = None, target: str | None = None,
-                affects: bool = True) -> None:
-    """Parse column ``name`` into ``out[target or name]``, recording a problem per bad cell."""
+                affects: bool = True, invalidates: bool = True, severity: str = ERROR) -> None:
+    """Parse column ``name`` into ``out[target or name]``, recording a problem per bad cell.
+
+    ``invalidates``: a bad cell makes the row unusable (else only the value is missing);
+    ``affects``: the problem makes the row's county ``incomplete``.
+    """
     raw = _cell(ctx, name)
     values, errors = _parse_column(raw, parser)
     out[target or name] = pd.Series(values, index=out.index, dtype=object)
@@ -377,9 +721,17 @@ def _parse_into(ctx: _Context, out: pd.DataFrame, name: str, parser: Callable[[A
             out.iat[i, out.columns.get_loc(target or name)] = None
             continue
         code = codes.iat[i] if codes is not None else ""
-        ctx.add(ERROR, i, name, error.message or error.expected, value=raw.iat[i],
-                expected=error.expected, code=code or "", affects=affects and bool(code))
-        out.iat[i, out.columns.get_loc("is_valid")] = False
+        ctx.add(severity, i, name, error.message or error.expected, value=raw.iat[i],
+                expected=error.expected, code=code or "",
+                affects=severity == ERROR and affects and bool(code))
+        if invalidates and severity == ERROR:
+            out.iat[i, out.columns.get_loc("is_valid")] = False
+
+
+def _parse_notes(ctx: _Context, out: pd.DataFrame, names: Sequence[str], codes: pd.Series) -> None:
+    """Free-text columns no rule uses (contact, source, title …): an unreadable cell is a notice."""
+    for name in names:
+        _parse_into(ctx, out, name, v.parse_text, required=False, codes=codes, severity=NOTICE)
 
 
 def _parse_codes(ctx: _Context, out: pd.DataFrame) -> pd.Series:
@@ -421,21 +773,36 @@ def _parse_city(ctx: _Context) -> Callable[[Any], str]:
     cities = set(ctx.divisions.cities)
 
     def parse(raw: Any) -> str:
+        v.check_readable(raw)
         text = v.normalize_text(raw)
         if text is None:
             raise v.BadValue("设区市名称", "设区市为空")
         for name in (text, text + "市"):
             if name in cities:
                 return name
-        raise v.BadValue("设区市名称，如 南京市", f"“{text}”不是本省设区市")
+        raise v.BadValue("设区市名称，如 南京市", f"“{v.display_value(text)}”不是本省设区市")
     return parse
 
 
-def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required: bool,
-                 prefix: str = "") -> None:
+def _check_not_future(ctx: _Context, out: pd.DataFrame, name: str, what: str, codes: pd.Series, *,
+                      affects: bool, invalidates: bool) -> None:
+    """A date after the day of the run has not happened yet: a typing error (docs/input_problems.md)."""
+    for i, day in enumerate(out[name]):
+        if day is None or day <= ctx.today:
+            continue
+        code = codes.iat[i]
+        ctx.add(ERROR, i, name, f"{what}晚于今天（{ctx.today.isoformat()}），日期尚未到来", value=day.isoformat(),
+                expected=f"不晚于 {ctx.today.isoformat()} 的日期", code=code,
+                affects=affects and bool(code))
+        if invalidates:
+            out.iat[i, out.columns.get_loc("is_valid")] = False
+
+
+def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required: bool) -> None:
     """Parse area columns and the unit; convert to 亩 exactly into ``<name>_mu``."""
     _parse_into(ctx, out, "area_unit", v.parse_unit, required=False, codes=out["code"])
     factor = ctx.params.vetoes.hectare_to_mu
+    unit_cells = _cell(ctx, "area_unit")
     for name in names:
         _parse_into(ctx, out, name, v.parse_area, required=required, codes=out["code"],
                     target=f"_{name}")
@@ -447,7 +814,7 @@ def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required
                 continue
             value, cell_unit = parsed
             row_unit = unit if unit is not None else v.UNIT_MU
-            if cell_unit is not None and not v.is_blank(_cell(ctx, "area_unit").iat[i]) \
+            if cell_unit is not None and unit is not None and not v.is_blank(unit_cells.iat[i]) \
                     and cell_unit != unit:
                 ctx.add(ERROR, i, name, f"面积单元格写明“{cell_unit}”，与面积单位列“{unit}”不一致",
                         value=_cell(ctx, name).iat[i], expected="单位一致", code=out["code"].iat[i])
@@ -460,7 +827,8 @@ def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required
             units.append(used_unit)
         out[f"{name}_mu"] = pd.Series(areas, index=out.index, dtype=object)
         out[f"{name}_unit"] = units
-        out[name] = [p[0] if p is not None else None for p in out[f"_{name}"]]
+        out[name] = pd.Series([p[0] if p is not None else None for p in out[f"_{name}"]],
+                              index=out.index, dtype=object)
         del out[f"_{name}"]
 
 
@@ -470,10 +838,10 @@ def _parse_declarations(ctx: _Context) -> pd.DataFrame:
     _parse_into(ctx, out, "name", v.parse_text, required=True, codes=codes)
     _parse_into(ctx, out, "city", _parse_city(ctx), required=True, codes=codes)
     _parse_into(ctx, out, "declared_on", v.parse_date, required=True, codes=codes)
+    _check_not_future(ctx, out, "declared_on", "申报日期", codes, affects=True, invalidates=True)
     _check_areas(ctx, out, ["self_illegal_cultivated_area", "self_construction_cultivated_area"],
                  required=False)
-    for name in ("contact", "phone"):
-        out[name] = [v.normalize_text(x) for x in _cell(ctx, name)]
+    _parse_notes(ctx, out, ("contact", "phone"), codes)
     name_of, city_of = ctx.divisions.name_of(), ctx.divisions.city_of()
     deadline = ctx.params.deadlines.declaration_date(ctx.year)
     for i, code in enumerate(codes):
@@ -489,10 +857,12 @@ def _parse_declarations(ctx: _Context) -> pd.DataFrame:
                     expected=city_of[code], code=code)
             out.iat[i, out.columns.get_loc("is_valid")] = False
         declared_on = out["declared_on"].iat[i]
-        if declared_on is not None and declared_on > deadline:
+        if declared_on is None or declared_on > ctx.today:
+            continue
+        if declared_on > deadline:
             ctx.add(NOTICE, i, "declared_on", f"申报日期晚于截止日期 {deadline.isoformat()}（六(一)），请省厅决定是否受理",
                     value=declared_on.isoformat(), expected=f"不晚于 {deadline.isoformat()}", code=code)
-        if declared_on is not None and declared_on <= dt.date(ctx.year, 12, 31):
+        if declared_on <= dt.date(ctx.year, 12, 31):
             ctx.add(NOTICE, i, "declared_on", f"申报日期早于评估年度结束（{ctx.year}-12-31）",
                     value=declared_on.isoformat(), expected=f"{ctx.year + 1}年1月", code=code)
     _flag_duplicates(ctx, out, ["code"], "申报")
@@ -503,15 +873,17 @@ def _parse_recommendations(ctx: _Context) -> pd.DataFrame:
     out = _base_frame(ctx.raw)
     codes = _parse_codes(ctx, out)
     # A recommendation names a county but is the city's act: its problems do not make the county
-    # incomplete (docs/rules.md).
+    # incomplete (docs/rules.md). An unreadable or impossible date does not undo the
+    # recommendation (the date only serves the deadline notice).
     _parse_into(ctx, out, "city", _parse_city(ctx), required=True, codes=codes, affects=False)
     _parse_into(ctx, out, "order", v.parse_positive_int, required=True, codes=codes, affects=False)
     _parse_into(ctx, out, "recommended_on", v.parse_date, required=False, codes=codes,
-                affects=False)
+                affects=False, invalidates=False)
+    _check_not_future(ctx, out, "recommended_on", "推荐日期", codes, affects=False, invalidates=False)
     deadline = ctx.params.deadlines.recommendation_date(ctx.year)
     for i, code in enumerate(codes):
         on = out["recommended_on"].iat[i]
-        if on is not None and on > deadline:
+        if on is not None and deadline < on <= ctx.today:
             ctx.add(NOTICE, i, "recommended_on", f"推荐日期晚于截止日期 {deadline.isoformat()}（六(二)），请省厅决定是否受理",
                     value=on.isoformat(), expected=f"不晚于 {deadline.isoformat()}", code=code)
     return out
@@ -519,9 +891,9 @@ def _parse_recommendations(ctx: _Context) -> pd.DataFrame:
 
 def _parse_land_stats(ctx: _Context) -> pd.DataFrame:
     out = _base_frame(ctx.raw)
-    _parse_codes(ctx, out)
+    codes = _parse_codes(ctx, out)
     _check_areas(ctx, out, ["illegal_cultivated_area", "construction_cultivated_area"], required=True)
-    out["source"] = [v.normalize_text(x) for x in _cell(ctx, "source")]
+    _parse_notes(ctx, out, ("source",), codes)
     _flag_duplicates(ctx, out, ["code"], "耕地数据",
                      compare=["illegal_cultivated_area_mu", "construction_cultivated_area_mu"])
     return out
@@ -533,6 +905,8 @@ def _parse_veto_events(ctx: _Context) -> pd.DataFrame:
     expected = "否决类型：" + "、".join(EVENT_VETO_TYPES.values()) + "（或其英文编号）"
     _parse_into(ctx, out, "type", lambda x: v.parse_choice(x, _VETO_TYPE_WORDS, expected),
                 required=True, codes=codes)
+    # An event dated outside the year (earlier, later, even after today) is readable: the rule
+    # lists it as not counted (vetoes.judge_veto_event), it is not an input problem.
     _parse_into(ctx, out, "date", v.parse_date, required=True, codes=codes)
     _parse_into(ctx, out, "authority_level", v.parse_level, required=True, codes=codes)
     _parse_into(ctx, out, "verified", v.parse_bool, required=False, codes=codes)
@@ -541,8 +915,7 @@ def _parse_veto_events(ctx: _Context) -> pd.DataFrame:
             ctx.add(ERROR, i, "verified", "媒体披露事项须填写是否查实", value=None, expected="是/否",
                     code=codes.iat[i])
             out.iat[i, out.columns.get_loc("is_valid")] = False
-    for name in ("reference", "description"):
-        out[name] = [v.normalize_text(x) for x in _cell(ctx, name)]
+    _parse_notes(ctx, out, ("reference", "description"), codes)
     return out
 
 
@@ -553,11 +926,11 @@ def _parse_bonus_events(ctx: _Context) -> pd.DataFrame:
     _parse_into(ctx, out, "kind", lambda x: v.parse_choice(x, _BONUS_KIND_WORDS, expected),
                 required=True, codes=codes)
     _parse_into(ctx, out, "level", v.parse_level, required=True, codes=codes)
-    _parse_into(ctx, out, "document_no", v.parse_text, required=True, codes=codes)
-    _parse_into(ctx, out, "document_no", v.normalize_document_number, required=True, codes=codes,
-                target="document_key")
+    _parse_into(ctx, out, "document_no", _required_text("文号"), required=True, codes=codes)
+    document_key, _ = _parse_column(_cell(ctx, "document_no"), v.normalize_document_number)
+    out["document_key"] = pd.Series(document_key, index=out.index, dtype=object)
     _parse_into(ctx, out, "date", v.parse_date, required=True, codes=codes)
-    out["title"] = [v.normalize_text(x) for x in _cell(ctx, "title")]
+    _parse_notes(ctx, out, ("title",), codes)
     return out
 
 
@@ -571,14 +944,29 @@ def _criterion_lookup(params: Params) -> dict[str, str]:
     return lookup
 
 
+def _criterion_of_label(key: str, lookup: dict[str, str]) -> str | None:
+    """The criterion a header key names: ``c01``, ``c1``, or ``c01党委…`` (id then its name)."""
+    if key in lookup:
+        return lookup[key]
+    match = re.match(r"([a-z]+)0*(\d+)(?!\d)", key)
+    if match and match.end() < len(key) and not key[match.end()].isascii():
+        return lookup.get(f"{match[1]}{int(match[2])}")
+    return None
+
+
 def _parse_scores(ctx: _Context) -> pd.DataFrame:
     """Long form (evaluator, code, criterion, score) or wide form (evaluator, code, C01 …)."""
     lookup = _criterion_lookup(ctx.params)
-    wide = {pos: lookup[_label_key(label)] for pos, label in enumerate(ctx.raw.header)
-            if pos not in ctx.mapping and _label_key(label) in lookup}
+    wide: dict[int, str] = {}
+    for pos, keys in enumerate(ctx.raw.header_keys):
+        if pos in ctx.mapping:
+            continue
+        cid = next((c for c in (_criterion_of_label(k, lookup) for k in keys) if c), None)
+        if cid is not None:
+            wide[pos] = cid
     base = _base_frame(ctx.raw)
     codes = _parse_codes(ctx, base)
-    _parse_into(ctx, base, "evaluator", v.parse_text, required=True, codes=codes)
+    _parse_into(ctx, base, "evaluator", _required_text("评委"), required=True, codes=codes)
     maxima = ctx.params.rubric.max_by_criterion()
     if wide:
         if "criterion" in ctx.position or "score" in ctx.position:
@@ -588,7 +976,8 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
         for pos, cid in wide.items():
             part = base.copy()
             part["criterion"] = cid
-            part["_raw_score"] = ctx.raw.frame[pos].to_numpy()
+            part["_raw_score"] = ctx.raw.frame[pos].to_numpy() if pos in ctx.raw.frame.columns \
+                else [None] * len(part)
             part["_pos"] = pos
             parts.append(part)
         out = pd.concat(parts, ignore_index=True)
@@ -599,16 +988,19 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
     else:
         missing = [c for c in ("criterion", "score") if c not in ctx.position]
         if missing:
-            raise InputError([_fatal("scores", "评分表缺少列：" + "、".join(missing), ctx.raw.file,
+            names = "、".join(f"{TABLES['scores'].column(c).zh}（{c}）" for c in missing)
+            raise InputError([_fatal("scores", f"评分表缺少列：{names}", ctx.raw.file,
                                      "长表：评委、县级代码、指标、得分；或宽表：评委、县级代码、C01…C13")])
         out = base.copy()
         crit_raw = _cell(ctx, "criterion")
         crit_values, crit_errors = _parse_column(
             crit_raw, lambda x: v.parse_choice(x, lookup, "指标编号：" + "、".join(maxima)))
-        out["criterion"] = crit_values
+        out["criterion"] = pd.Series(crit_values, index=out.index, dtype=object)
         for i, error in enumerate(crit_errors):
             if error is not None:
-                ctx.add(ERROR, i, "criterion", "未知指标：" + (error.message or ""), value=crit_raw.iat[i],
+                message = error.message or "" if isinstance(crit_raw.iat[i], v.FormulaCell) \
+                    else "未知指标：" + (error.message or "")
+                ctx.add(ERROR, i, "criterion", message, value=crit_raw.iat[i],
                         expected=error.expected, code=codes.iat[i])
                 out.iat[i, out.columns.get_loc("is_valid")] = False
         raw_score = _cell(ctx, "score")
@@ -631,11 +1023,11 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
         ctx.problems.append(Problem(
             ERROR, "scores", problem[0], file=ctx.raw.file.name, sheet=ctx.raw.sheet, row=row,
             column=labels[i], cell=f"{column_letter(pos)}{row}",
-            value=v.normalize_text(raw_score.iat[i]) or "", expected=problem[1],
+            value=v.display_value(raw_score.iat[i]), expected=problem[1],
             code=out["code"].iat[i], affects_status=bool(out["code"].iat[i])))
         is_valid[i] = False
     out["is_valid"] = is_valid
-    _flag_duplicates(ctx, out, ["evaluator", "code", "criterion"], "评分", compare=["score"], rows_are_raw=False)
+    _flag_duplicates(ctx, out, ["evaluator", "code", "criterion"], "评分", compare=["score"])
     return out
 
 
@@ -644,7 +1036,7 @@ def _parse_verification(ctx: _Context) -> pd.DataFrame:
     codes = _parse_codes(ctx, out)
     _parse_into(ctx, out, "check_passed", v.parse_bool, required=False, codes=codes)
     _parse_into(ctx, out, "objection_upheld", v.parse_bool, required=False, codes=codes)
-    out["disqualified_reason"] = [v.normalize_text(x) for x in _cell(ctx, "disqualified_reason")]
+    _parse_into(ctx, out, "disqualified_reason", v.parse_text, required=False, codes=codes)
     return out
 
 
@@ -653,29 +1045,37 @@ def _parse_decisions(ctx: _Context) -> pd.DataFrame:
     codes = _parse_codes(ctx, out)
     expected = "决定：模范、先进、未入选（或 model、advanced、not_selected）"
     # A decision is the committee's act: a bad decision row is not applied but does not make
-    # the county incomplete.
+    # the county incomplete. Its date is a record only: a bad date does not undo the decision.
     _parse_into(ctx, out, "decision", lambda x: v.parse_choice(x, _DECISION_WORDS, expected),
                 required=True, codes=codes, affects=False)
     _parse_into(ctx, out, "reason", _required_text("决定理由"), required=True, codes=codes,
                 affects=False)
-    out["decided_by"] = [v.normalize_text(x) for x in _cell(ctx, "decided_by")]
-    _parse_into(ctx, out, "decided_on", v.parse_date, required=False, codes=codes, affects=False)
+    _parse_notes(ctx, out, ("decided_by",), codes)
+    _parse_into(ctx, out, "decided_on", v.parse_date, required=False, codes=codes, affects=False,
+                invalidates=False)
+    _check_not_future(ctx, out, "decided_on", "决定日期", codes, affects=False, invalidates=False)
     _flag_duplicates(ctx, out, ["code"], "评审决定", compare=["decision"], affects=False)
     return out
 
 
 def _required_text(what: str) -> Callable[[Any], str]:
     def parse(raw: Any) -> str:
-        text = v.normalize_text(raw)
+        text = v.parse_text(raw)
         if text is None:
             raise v.BadValue(f"{what}（不能为空）", f"{what}为空")
         return text
     return parse
 
 
+def _comparable(value: Any) -> Any:
+    """A value for comparing duplicate rows: 5 and 5.0 are the same score."""
+    if isinstance(value, Decimal):
+        return value.normalize()
+    return value if value is None or isinstance(value, (str, int, bool, dt.date)) else str(value)
+
+
 def _flag_duplicates(ctx: _Context, out: pd.DataFrame, keys: list[str], label: str, *,
-                     compare: list[str] | None = None, rows_are_raw: bool = True,
-                     affects: bool = True) -> None:
+                     compare: list[str] | None = None, affects: bool = True) -> None:
     """Repeated keys: identical repeats are notices, conflicting ones are problems."""
     usable = out[out["is_valid"] & (out["code"] != "")]
     if usable.empty:
@@ -686,7 +1086,7 @@ def _flag_duplicates(ctx: _Context, out: pd.DataFrame, keys: list[str], label: s
     compare = compare or [c for c in out.columns if c not in {"file", "sheet", "row", "is_valid"}]
     for _, group in dup.groupby(keys, sort=False):
         first = group.iloc[0]
-        differs = any(group[c].astype(str).nunique() > 1 for c in compare)
+        differs = any(len({_comparable(x) for x in group[c]}) > 1 for c in compare)
         rows = "、".join(str(r) for r in group["row"])
         for index in group.index[1:]:
             row = out.loc[index]
@@ -696,7 +1096,7 @@ def _flag_duplicates(ctx: _Context, out: pd.DataFrame, keys: list[str], label: s
             ctx.problems.append(Problem(
                 severity, ctx.spec.name, message, file=row["file"], sheet=row["sheet"],
                 row=int(row["row"]), column=ctx.label(keys[-1]), code=first["code"],
-                value="", expected="每项只填一行",
+                value=v.display_value(row[keys[-1]]), expected="每项只填一行",
                 affects_status=severity == ERROR and affects))
             out.loc[index, "is_valid"] = False
         if differs:
@@ -721,7 +1121,8 @@ def empty_table(name: str, params: Params) -> pd.DataFrame:
         "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
         "decisions": ["code", "decision", "reason", "decided_by", "decided_on"],
     }[name]
-    return pd.DataFrame(columns=["file", "sheet", "row", "is_valid", *columns])
+    frame = pd.DataFrame(columns=["file", "sheet", "row", "is_valid", *columns])
+    return frame.astype({"is_valid": bool})
 
 
 def sha256_file(path: Path) -> str:
@@ -735,9 +1136,41 @@ def sha256_file(path: Path) -> str:
 DEMO_MARKER = "DEMO_DATA.txt"
 
 
-def load_year(folder: Path, year: int, params: Params, divisions: Divisions) -> YearInputs:
-    """Read and parse every table of a year; raise InputError listing all fatal problems."""
+def _read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions: Divisions,
+                params: Params, year: int, today: dt.date) -> pd.DataFrame:
+    """Read and parse one table's file; year-level problems raise InputError."""
+    lookup = _criterion_lookup(params) if spec.name == "scores" else {}
+    raw = read_raw_table(found, spec.name,
+                         (lambda key: _criterion_of_label(key, lookup) is not None) if lookup else None)
+    names = set(raw.mapping.values())
+    shown = "、".join(f"“{label}”" for label in raw.header if label) or "（空）"
+    where = f"表头（第 {raw.header_row} 行）：{shown}"
+    required = [c for c in spec.columns if c.required and c.name not in names]
+    if required:
+        labels = "、".join(f"{c.zh}（{c.name}）" for c in required)
+        raise InputError([_fatal(spec.name, f"{spec.zh}表缺少必需的列：{labels}；{where}", found,
+                                 "表头含有：" + "、".join(c.zh for c in spec.columns if c.required))])
+    if spec.one_of and not names & set(spec.one_of):
+        labels = "、".join(spec.column(c).zh for c in spec.one_of)
+        raise InputError([_fatal(spec.name, f"{spec.zh}表至少要有一列结果：{labels}；{where}", found,
+                                 f"表头含有 {labels} 中的至少一列")])
+    if spec.needs_rows and raw.frame.empty:
+        raise InputError([_fatal(spec.name, f"{spec.zh}表只有表头，没有数据行，无法评估该年度", found,
+                                 "表头下至少一行数据")])
+    problems.extend(raw.notices)
+    ctx = _Context(spec, raw, raw.mapping, problems, divisions, params, year, today)
+    return _PARSERS[spec.name](ctx)
+
+
+def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
+              today: dt.date | None = None) -> YearInputs:
+    """Read and parse every table of a year; raise InputError listing all fatal problems.
+
+    ``today`` (default: the day of the run) is the latest possible declaration, recommendation
+    and decision date.
+    """
     folder = Path(folder)
+    today = today or dt.date.today()
     if not folder.is_dir():
         raise InputError([Problem(FATAL, "declarations", f"输入文件夹不存在：{folder}",
                                   expected="包含 declarations.csv 等表格的文件夹")])
@@ -748,11 +1181,15 @@ def load_year(folder: Path, year: int, params: Params, divisions: Divisions) -> 
     for name, spec in TABLES.items():
         found = find_table_file(folder, spec)
         if isinstance(found, list):
-            fatal.append(_fatal(name, f"{spec.zh}表有多个文件：{'、'.join(p.name for p in found)}", None,
-                                "每张表只保留一个文件"))
+            fatal.append(_fatal(name, f"{spec.zh}表有多个文件：{'、'.join(p.name for p in found)}，不知道该读哪一个",
+                                None, "每张表只保留一个文件（.csv 或 .xlsx）"))
             continue
         if found is None:
-            if spec.optional:
+            others = _unsupported_files(folder, spec)
+            if others:
+                fatal.append(_fatal(name, f"{spec.zh}表的文件 {'、'.join(p.name for p in others)} 格式不支持",
+                                    others[0], f"文件 {name}.csv 或 {name}.xlsx（" + _SAVE_AS + "）"))
+            elif spec.optional:
                 tables[name] = empty_table(name, params)
             else:
                 fatal.append(_fatal(name, f"缺少必需的{spec.zh}表（{name}.csv 或 {name}.xlsx）", None,
@@ -760,15 +1197,7 @@ def load_year(folder: Path, year: int, params: Params, divisions: Divisions) -> 
             continue
         files[name] = found
         try:
-            raw = read_raw_table(found, name)
-            mapping = map_header(spec, raw.header)
-            required = [c for c in spec.columns if c.required and c.name not in mapping.values()]
-            if required:
-                labels = "、".join(f"{c.zh}（{c.name}）" for c in required)
-                raise InputError([_fatal(name, f"{spec.zh}表缺少必需的列：{labels}", found,
-                                         "表头含有：" + "、".join(c.zh for c in spec.columns if c.required))])
-            ctx = _Context(spec, raw, mapping, problems, divisions, params, year)
-            tables[name] = _PARSERS[name](ctx)
+            tables[name] = _read_table(found, spec, problems, divisions, params, year, today)
         except InputError as error:
             fatal.extend(error.problems)
     if fatal:

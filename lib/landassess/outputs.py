@@ -14,6 +14,7 @@ import pandas as pd
 from landassess.assessment import STATUS_ZH, Assessment
 from landassess.params import params_as_dict
 from landassess.problems import SEVERITY_ZH, TABLE_ZH
+from landassess.xlsx import save_workbook
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
@@ -80,11 +81,8 @@ def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
     for letter, width in zip("ABCDEFGH", (6, 16, 12, 10, 8, 10, 22, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A3"
-    fixed = dt.datetime(year + 1, 1, 1)
-    workbook.properties.created = fixed
-    workbook.properties.modified = fixed
     workbook.properties.creator = "landassess"
-    workbook.save(path)
+    save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
 
 
 def write_problems_csv(assessment: Assessment, path: Path) -> None:

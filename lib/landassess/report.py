@@ -512,3 +512,36 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
               f"运行时间：<span class='la-run-time'>{_e(run_time)}</span></p>"
               f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
     return _section("provenance", "十一、溯源", markup)
+
+
+# --------------------------------------------------------------------------- re-issued results
+
+
+def changes_section(a: Assessment, previous_results: str, previous_version: str) -> HTMLFragment:
+    """When this run re-issues a finalised year: what changed against that version."""
+    if not previous_results:
+        return HTMLFragment("")
+    from pathlib import Path
+
+    from landassess.versions import compare_results
+
+    previous = pd.read_csv(Path(previous_results), dtype=str, keep_default_na=False)
+    changes = compare_results(previous, a.results())
+    labels = {"status": "状态", "rank": "名次", "tier": "拟评定称号"}
+
+    def show(field: str, value: str) -> str:
+        if field == "status":
+            return STATUS_ZH.get(value, value)
+        if field == "tier":
+            return TIER_ZH.get(value, value or "—")
+        return value or "—"
+
+    frame = pd.DataFrame({
+        "县级代码": changes["code"], "县（市、区）": changes["code"].map(a.divisions.name_of()),
+        "项目": changes["field"].map(labels),
+        f"原结果（{previous_version}）": [show(f, v) for f, v in zip(changes["field"], changes["before"], strict=True)],
+        "本次结果": [show(f, v) for f, v in zip(changes["field"], changes["after"], strict=True)],
+    })
+    markup = (f'<div class="la-banner">本报告为重新出具的结果，原定稿结果保存为 {_e(previous_version)}。</div>'
+              + _table(frame, empty="与原定稿结果相比，状态、名次和称号均无变化。"))
+    return _section("changes", f"版本变更（相对 {previous_version}）", markup)

@@ -54,12 +54,16 @@ def export_html(notebook_path: Path) -> str:
     from landassess.webfont import notebook_text, subset_font_css
 
     notebook = nbformat.read(notebook_path, as_version=4)
+    for cell in notebook.cells:  # papermill gives its injected cell a random id; keep the page stable
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"
     exporter = HTMLExporter(
         template_name="landassess_report",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
+        language_code="zh-CN",
     )
     resources = {
         "metadata": {"name": notebook_path.stem},
@@ -69,13 +73,26 @@ def export_html(notebook_path: Path) -> str:
     return body
 
 
-def run_year(year: int, data: Path, out: Path, params_file: Path | None = None) -> RunResult:
-    """Run one year: execute the notebook, export the report, then move outputs into place."""
+def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
+             force: bool = False) -> RunResult:
+    """Run one year: execute the notebook, export the report, then move outputs into place.
+
+    A finalised output folder is only replaced with ``force``; its files are then kept as the
+    next ``versions/vN`` and the new report lists what changed.
+    """
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from landassess import versions
+
     started = time.perf_counter()
     out = Path(out).resolve()
+    locked = versions.is_finalized(out)
+    if locked and not force:
+        raise RunError(EXIT_LOCKED, f"{year} 年度结果已定稿（{out / versions.LOCK_FILE}），不能覆盖；"
+                                    f"如需重新出具（如异议成立后），请加 --force，原结果将保留为历史版本。")
+    if not Path(data).is_dir():
+        raise RunError(EXIT_INPUT, f"{year} 年度输入文件夹不存在：{data}")
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
@@ -85,6 +102,8 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None) 
             "data_dir": str(Path(data).resolve()),
             "params_file": str(Path(params_file).resolve()) if params_file else "",
             "output_dir": str(work),
+            "previous_results": str(out / "results.csv") if locked else "",
+            "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
         }
         try:
             papermill.execute_notebook(
@@ -103,6 +122,8 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None) 
                                            f"失败的笔记本已保存到 {failed}") from error
         (work / "report.html").write_text(export_html(executed), encoding="utf-8")
         _write_manifest(work, year)
+        if locked:
+            versions.archive_into(out, work)
         _replace_folder(work, out)
     finally:
         if work.exists():

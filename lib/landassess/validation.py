@@ -20,8 +20,12 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(p.located() for p in ranked)
 
 
-def validate_year(year: int, data: Path, params_file: Path | None = None) -> tuple[str, bool]:
-    """The validation report and whether it found problems (errors, not notices)."""
+def validate_year(year: int, data: Path, params_file: Path | None = None,
+                  notices: Path | None = None) -> tuple[str, bool]:
+    """The validation report and whether it found problems (errors, not notices).
+
+    With ``notices``, also writes one 补正通知 workbook per county with problems into that folder.
+    """
     from landassess.assessment import run_assessment
     from landassess.divisions import DivisionsError
     from landassess.params import ParamsError
@@ -43,4 +47,10 @@ def validate_year(year: int, data: Path, params_file: Path | None = None) -> tup
         lines.append("材料不全（incomplete）的县：" + "、".join(affected))
     if not errors:
         lines.append("未发现数据问题。")
+    if notices is not None and errors:
+        from landassess.forms import write_correction_notices
+
+        written = write_correction_notices(problems, notices, year, assessment.divisions)
+        if written:
+            lines.append(f"已为 {len(written)} 个县生成补正通知：{notices}")
     return "\n".join(lines), bool(errors)

@@ -1,0 +1,153 @@
+"""Forms for the counties: blank input workbooks and correction notices (补正通知).
+
+``landassess template`` writes one workbook per county-facing table (申报, 否决事项, 加分事项) in
+the layout the intake reads (first sheet = the table), with a locked header row, drop-down lists
+for 是/否, units, levels and types, and a sheet of Chinese instructions. ``landassess validate``
+writes, per county with problems, a 补正通知 workbook listing each problem with its sheet and
+cell (评分!D7), what was found and what is expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from landassess.divisions import Divisions
+from landassess.intake import BONUS_KINDS, EVENT_VETO_TYPES, TABLES
+from landassess.outputs import neutralize_cell
+from landassess.problems import ERROR, TABLE_ZH, Problem
+from landassess.xlsx import save_workbook
+
+ROWS = 300  # rows prepared for input below the header
+_INSTRUCTIONS = {
+    "declarations": [
+        "每个申报的县（市、区）填写一行；县级代码为6位国标代码，须与名称、设区市一致（开发区不是评估对象）。",
+        "申报日期：每年1月中旬前（默认截止1月15日），格式 2025-01-10、2025/1/10 或 2025年1月10日。",
+        "自报违法占用耕地面积、新增建设用地占用耕地面积：评估年度内数据；面积单位选“亩”或“公顷”（空白为亩）。",
+        "自报面积少于省厅掌握的数据时，报告将提示可能弄虚作假（方案九(三)）。",
+        "联系人、联系电话仅供联系，不会出现在共享报告中。",
+    ],
+    "veto_events": [
+        "类型：媒体披露、挂牌督办、专项行动未完成、重点管理县、约谈问责（方案七(一)）。",
+        "层级：国家、省、市；市级约谈问责不构成否决。媒体披露须填写是否查实。",
+        "日期：只计评估年度内的事项。",
+    ],
+    "bonus_events": [
+        "类别：通报表扬（须有正式文件）或典型经验；级别：国家级、省级、市级（市级不加分）。",
+        "文号按正式文件填写，如 苏自然资函〔2025〕12号；同一文号只计一次。",
+        "日期：只计评估年度内的文件。",
+    ],
+}
+
+
+def _list_validation(values: list[str], column: str, prompt: str):
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
+                                showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择",
+                                promptTitle="填写提示", prompt=prompt)
+    validation.add(f"{column}2:{column}{ROWS + 1}")
+    return validation
+
+
+def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]:
+    """Write declarations.xlsx, veto_events.xlsx and bonus_events.xlsx templates into ``folder``."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill, Protection
+    from openpyxl.utils import get_column_letter
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    choices = {
+        "city": (divisions.cities, "所属设区市"),
+        "area_unit": (["亩", "公顷"], "面积单位"),
+        "type": (list(EVENT_VETO_TYPES.values()), "否决事项类型"),
+        "authority_level": (["国家", "省", "市"], "作出决定或批示的层级"),
+        "verified": (["是", "否"], "是否经查实"),
+        "kind": (list(BONUS_KINDS.values()), "加分类别"),
+        "level": (["国家级", "省级", "市级"], "文件级别"),
+    }
+    written = []
+    for name in ("declarations", "veto_events", "bonus_events"):
+        spec = TABLES[name]
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = TABLE_ZH[name]
+        headers = [c.zh for c in spec.columns]
+        sheet.append(headers)
+        for position, column in enumerate(spec.columns, start=1):
+            letter = get_column_letter(position)
+            cell = sheet.cell(row=1, column=position)
+            cell.font = Font(bold=True, color="FFFFFF" if column.required else "000000")
+            cell.fill = PatternFill("solid", fgColor="1F4E79" if column.required else "D6DDE6")
+            sheet.column_dimensions[letter].width = max(12, len(column.zh) * 2 + 2)
+            if column.name in choices:
+                values, prompt = choices[column.name]
+                sheet.add_data_validation(_list_validation(values, letter, prompt))
+            for row in range(2, ROWS + 2):
+                sheet.cell(row=row, column=position).protection = Protection(locked=False)
+        sheet.freeze_panes = "A2"
+        sheet.protection.sheet = True  # the header row stays locked; the rows below are editable
+        sheet.protection.formatColumns = False
+        guide = workbook.create_sheet("填表说明")
+        guide.append([f"{year} 年度 江苏省土地执法模范县（市、区）创建活动 — {TABLE_ZH[name]}表 填表说明"])
+        guide["A1"].font = Font(bold=True, size=13)
+        guide.append(["深色表头为必填列；其余为选填。请勿修改表头，表头行已锁定。"])
+        for line in _INSTRUCTIONS[name]:
+            guide.append([line])
+        guide.column_dimensions["A"].width = 110
+        workbook.properties.creator = "landassess"
+        path = folder / f"{name}.xlsx"
+        save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
+        written.append(path)
+    return written
+
+
+def cell_reference(problem: Problem) -> str:
+    """Where to look, as people say it: 评分!D7 (sheet or table name, then the cell)."""
+    sheet = problem.sheet or TABLE_ZH.get(problem.table, problem.table)
+    if problem.cell:
+        return f"{sheet}!{problem.cell}"
+    if problem.row is not None:
+        return f"{sheet} 第{problem.row}行"
+    return sheet
+
+
+def write_correction_notices(problems: list[Problem], folder: Path, year: int,
+                             divisions: Divisions) -> list[Path]:
+    """One 补正通知 workbook per county with problems (errors), listing each problem."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    by_code: dict[str, list[Problem]] = {}
+    for problem in problems:
+        if problem.severity == ERROR and problem.code in divisions.name_of():
+            by_code.setdefault(problem.code, []).append(problem)
+    folder = Path(folder)
+    written = []
+    if by_code:
+        folder.mkdir(parents=True, exist_ok=True)
+    names, cities = divisions.name_of(), divisions.city_of()
+    for code, items in sorted(by_code.items()):
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "补正通知"
+        sheet.append([f"{year} 年度土地执法模范县创建活动 材料补正通知 — {names[code]}（{cities[code]}，{code}）"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append(["经核对，贵单位报送或涉及贵单位的材料存在以下问题，请核实并补正后重新报送："])
+        sheet.append(["序号", "表", "文件", "位置", "发现的内容", "应填写", "说明"])
+        for cell in sheet[3]:
+            cell.font = Font(bold=True)
+        for number, p in enumerate(items, start=1):
+            sheet.append([neutralize_cell(x) for x in (
+                number, TABLE_ZH.get(p.table, p.table), p.file, cell_reference(p), p.value or "（空）",
+                p.expected, p.message)])
+        for letter, width in zip("ABCDEFG", (6, 10, 18, 16, 24, 30, 60), strict=True):
+            sheet.column_dimensions[letter].width = width
+        for row in sheet.iter_rows(min_row=4):
+            for cell in row:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        path = folder / f"{code}-{names[code]}-补正通知.xlsx"
+        save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
+        written.append(path)
+    return written
