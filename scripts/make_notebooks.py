@@ -6,7 +6,7 @@ The notebook presents; ``landassess`` decides. Each cell calls one or two librar
 from pathlib import Path
 
 import nbformat
-from nbformat.v4 import new_code_cell, new_notebook
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -51,6 +51,41 @@ CELLS = [
 ]
 
 
+WORKBENCH_PARAMETERS = '''# Parameters: which years to explore (one sub-folder per year under data_root).
+data_root = "../demo"  # str: folder holding <year>/ input folders
+year = 2024  # int: the year shown first
+params_file = ""  # str: YAML file overriding the defaults, empty for none
+'''
+
+WORKBENCH_SETUP = '''# The evaluator workbench: every number comes from landassess functions; widgets only show them.
+from landassess.workbench import Workbench
+
+workbench = Workbench(data_root, year, params_file or None)
+'''
+
+WORKBENCH_CELLS = [
+    "workbench.browse_view()",
+    "workbench.whatif_view()",
+    "workbench.robustness_view()",
+    "workbench.decide_view()",
+]
+
+
+def build_workbench() -> nbformat.NotebookNode:
+    parameters = new_code_cell(WORKBENCH_PARAMETERS, metadata={"tags": ["parameters"]})
+    cells = [
+        new_markdown_cell("# 土地执法模范县评估 · 评估工作台\n\n浏览各县、尝试“假如”、检查稳健性、记录评审决定。"
+                          "“假如”和稳健性仅供评审参考；正式结果以 `landassess run` 为准。评审决定写入该年度输入文件夹的"
+                          " `decisions.csv`，重新运行后生效。"),
+        parameters, new_code_cell(WORKBENCH_SETUP),
+    ] + [new_code_cell(c) for c in WORKBENCH_CELLS]
+    return new_notebook(cells=cells, metadata={
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+        "title": "评估工作台",
+    })
+
+
 def build() -> nbformat.NotebookNode:
     parameters = new_code_cell(PARAMETERS, metadata={"tags": ["parameters"]})
     cells = [parameters, new_code_cell(SETUP)] + [new_code_cell(c) for c in CELLS]
@@ -63,6 +98,7 @@ def build() -> nbformat.NotebookNode:
 
 
 if __name__ == "__main__":
-    path = ROOT / "notebooks" / "assessment.ipynb"
-    nbformat.write(build(), path)
-    print(f"wrote {path}")
+    for name, notebook in (("assessment.ipynb", build()), ("workbench.ipynb", build_workbench())):
+        path = ROOT / "notebooks" / name
+        nbformat.write(notebook, path)
+        print(f"wrote {path}")

@@ -1,0 +1,319 @@
+"""The evaluator workbench (JupyterLab + ipywidgets): browse, what if, how robust, decide.
+
+The widgets are thin: every number comes from a ``landassess`` function that is tested without a
+browser (``browse_table``, ``scorecard_html``, :mod:`whatif`, :mod:`robustness`,
+:mod:`decisions`). A :class:`Workbench` can be driven from Python: set a widget's ``value`` or call
+``button.click()`` and read the HTML widgets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from decimal import Decimal
+from pathlib import Path
+
+import pandas as pd
+
+from landassess import report, robustness, whatif
+from landassess.assessment import STATUS_ZH, Assessment, run_assessment
+from landassess.decisions import DECISION_ZH, DecisionError, record_decision
+from landassess.problems import InputError
+
+ALL = "全部"
+SORTS = {"名次": ["position", "code"], "总分（高→低）": ["total_num", "code"], "县级代码": ["code"]}
+
+
+def browse_table(a: Assessment, city: str = ALL, status: str = ALL, sort: str = "名次") -> pd.DataFrame:
+    """Declared counties filtered by city and status (Chinese label), sorted; display columns."""
+    counties = a.counties[a.counties["is_declared"]].copy()
+    if city != ALL:
+        counties = counties[counties["city"] == city]
+    if status != ALL:
+        counties = counties[counties["status_zh"] == status]
+    counties["total_num"] = pd.to_numeric(counties["total"].replace("", None), errors="coerce")
+    ascending = [False, True] if sort == "总分（高→低）" else True
+    counties = counties.sort_values(SORTS[sort], ascending=ascending, na_position="last")
+    return pd.DataFrame({
+        "县级代码": counties["code"], "县（市、区）": counties["name"], "设区市": counties["city"],
+        "状态": counties["status_zh"], "否决": counties["vetoes"], "基础得分": counties["base_score"],
+        "加分": counties["bonus"], "总分": counties["total"],
+        "名次": counties["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))),
+    }).reset_index(drop=True)
+
+
+def scorecard_html(a: Assessment, code: str, history: dict[int, Assessment] | None = None) -> str:
+    """One county: criterion scores against maxima, each evaluator and the spread, vetoes, bonus,
+    ledger and history over the years."""
+    e = html.escape
+    county = a.counties.set_index("code").loc[code]
+    parts = [f"<h3>{e(county['name'])}（{e(county['city'])}，{e(code)}）— {e(county['status_zh'])}</h3>"]
+    crit = a.scores.criteria[a.scores.criteria["code"] == code]
+    evaluator_scores = a.scores.evaluator_scores[a.scores.evaluator_scores["code"] == code]
+    if len(crit):
+        pivot = evaluator_scores.pivot_table(index="criterion", columns="evaluator", values="score", aggfunc="first")
+        rows = []
+        for c in a.params.rubric.criteria:
+            line = crit[crit["criterion"] == c.id]
+            row = {"指标": f"{c.id} {c.name}", "满分": f"{c.max.normalize():f}",
+                   "得分（平均）": report._num(line["mean"].iloc[0]) if len(line) else "—",
+                   "极差": report._num(line["spread"].iloc[0]) if len(line) else "—"}
+            for evaluator in pivot.columns:
+                value = pivot.at[c.id, evaluator] if c.id in pivot.index else None
+                row[str(evaluator)] = "" if value is None or pd.isna(value) else f"{value.normalize():f}"
+            rows.append(row)
+        parts.append(report._table(pd.DataFrame(rows)))
+    else:
+        parts.append("<p>该县未进入评分。</p>")
+    vetoes = a.veto_events[a.veto_events["code"] == code]
+    if len(vetoes):
+        parts.append("<h4>否决事项</h4>" + report._table(pd.DataFrame({
+            "类型": vetoes["type"], "日期": vetoes["date"].map(lambda x: x.isoformat()), "是否计入": vetoes["counts"].map(
+                {True: "计入", False: "不计"}), "说明": vetoes["reason"]})))
+    bonus = a.bonus_events[a.bonus_events["code"] == code]
+    if len(bonus):
+        parts.append("<h4>加分文件</h4>" + report._table(pd.DataFrame({
+            "文号": bonus["document_no"], "级别": bonus["level"], "加分": bonus["points"].map(lambda p: f"{p.normalize():f}"),
+            "说明": bonus["reason"]})))
+    ledger = report.county_ledger(a, code)
+    parts.append("<h4>判定过程</h4><ol>" + "".join(f"<li><b>{e(s)}</b>：{e(t)}</li>" for s, t in ledger) + "</ol>")
+    if history:
+        rows = []
+        for year, other in sorted(history.items()):
+            row = other.counties.set_index("code").loc[code]
+            rows.append({"年度": year, "状态": row["status_zh"], "总分": row["total"],
+                         "名次": "" if pd.isna(row["rank"]) else int(row["rank"])})
+        parts.append("<h4>历年情况</h4>" + report._table(pd.DataFrame(rows)))
+    return "".join(parts)
+
+
+class Workbench:
+    """All four views over one data root (one sub-folder per year)."""
+
+    def __init__(self, data_root: str | Path, year: int, params_file: str | None = None):
+        import ipywidgets as w
+
+        self.data_root = Path(data_root)
+        self.params_file = params_file or None
+        self.years = sorted(int(p.name) for p in self.data_root.iterdir() if p.is_dir() and p.name.isdigit())
+        self._cache: dict[int, Assessment] = {}
+        self.year = w.Dropdown(options=self.years, value=year, description="年度")
+        self.city = w.Dropdown(description="设区市")
+        self.status = w.Dropdown(options=[ALL, *STATUS_ZH.values()], value=ALL, description="状态")
+        self.sort = w.Dropdown(options=list(SORTS), value="名次", description="排序")
+        self.table = w.HTML()
+        self.county = w.Dropdown(description="县")
+        self.scorecard = w.HTML()
+        # What if
+        self.model_quota = w.IntSlider(min=0, max=30, description="模范名额")
+        self.advanced_quota = w.IntSlider(min=0, max=30, description="先进名额")
+        self.trim_count = w.IntSlider(min=0, max=3, description="去极值个数")
+        self.bonus_cap = w.Dropdown(options=["不设", "0.5", "1", "1.5", "2", "3"], description="加分上限")
+        self.quota_share = w.Dropdown(options=["0.3", "0.35", "0.4", "0.45", "0.5", "0.6"], description="推荐比例")
+        self.dimension_weights: dict[str, w.FloatSlider] = {}
+        self.criterion_max: dict[str, w.BoundedFloatText] = {}
+        self.whatif_result = w.HTML()
+        self.whatif_changes = w.HTML()
+        self.reset_button = w.Button(description="恢复正式参数")
+        # How robust
+        self.robust_runs = w.IntSlider(value=50, min=10, max=300, step=10, description="扰动次数")
+        self.robust_button = w.Button(description="计算稳健性", button_style="info")
+        self.robust_table = w.HTML()
+        self.robust_chart = w.Output()
+        # Decide
+        self.decide_county = w.Dropdown(description="县")
+        self.decide_value = w.Dropdown(options=[(v, k) for k, v in DECISION_ZH.items()], description="决定")
+        self.decide_reason = w.Textarea(description="理由", placeholder="评审委员会的理由（必填）")
+        self.decide_by = w.Text(value="评审委员会", description="决定人")
+        self.decide_button = w.Button(description="记录决定", button_style="warning")
+        self.decide_message = w.HTML()
+        self._build_rubric_widgets()
+        self._wire()
+        self._load_year()
+
+    # ------------------------------------------------------------------ state
+
+    @property
+    def assessment(self) -> Assessment:
+        return self._get(self.year.value)
+
+    def _get(self, year: int) -> Assessment:
+        if year not in self._cache:
+            self._cache[year] = run_assessment(year, self.data_root / str(year), self.params_file)
+        return self._cache[year]
+
+    def history(self) -> dict[int, Assessment]:
+        out = {}
+        for year in self.years:
+            try:
+                out[year] = self._get(year)
+            except InputError:
+                continue
+        return out
+
+    def _build_rubric_widgets(self) -> None:
+        import ipywidgets as w
+
+        params = self._get(self.year.value).params
+        for d in params.rubric.dimensions:
+            self.dimension_weights[d.id] = w.FloatSlider(value=1.0, min=0.5, max=1.5, step=0.1, description=d.name[:6],
+                                                         description_tooltip=d.name)
+            for c in d.criteria:
+                self.criterion_max[c.id] = w.BoundedFloatText(value=float(c.max), min=0.5, max=50, step=0.5,
+                                                              description=c.id, description_tooltip=c.name,
+                                                              layout=w.Layout(width="160px"))
+
+    def _wire(self) -> None:
+        self.year.observe(lambda _: self._load_year(), names="value")
+        for widget in (self.city, self.status, self.sort):
+            widget.observe(lambda _: self.refresh_browse(), names="value")
+        self.county.observe(lambda _: self.refresh_scorecard(), names="value")
+        for widget in (self.model_quota, self.advanced_quota, self.trim_count, self.bonus_cap, self.quota_share,
+                       *self.dimension_weights.values(), *self.criterion_max.values()):
+            widget.observe(lambda _: self.refresh_whatif(), names="value")
+        self.reset_button.on_click(lambda _: self.reset_whatif())
+        self.robust_button.on_click(lambda _: self.refresh_robustness())
+        self.decide_button.on_click(lambda _: self.record())
+
+    def _load_year(self) -> None:
+        a = self.assessment
+        self.base = whatif.prepare(a)
+        self.city.options = [ALL, *a.divisions.cities]
+        self.city.value = ALL
+        declared = a.counties[a.counties["is_declared"]]
+        self.county.options = [(f"{r.code} {r.name}（{r.status_zh}）", r.code) for r in declared.itertuples()]
+        ranked = a.counties[a.counties["is_ranked"]].sort_values("position")
+        self.decide_county.options = [(f"{r.code} {r.name}（第{r.rank}名，{r.status_zh}）", r.code)
+                                      for r in ranked.itertuples()]
+        if len(ranked):
+            self.county.value = ranked["code"].iloc[0]
+        pending = ranked[ranked["status"] == "tie_pending"]
+        if len(pending):
+            self.decide_county.value = pending["code"].iloc[0]
+        self.reset_whatif()
+        self.refresh_browse()
+        self.refresh_scorecard()
+        self.robust_table.value = "<p>点击“计算稳健性”。</p>"
+
+    # ------------------------------------------------------------------ views
+
+    def refresh_browse(self) -> None:
+        table = browse_table(self.assessment, self.city.value or ALL, self.status.value, self.sort.value)
+        self.table.value = f"<p>{len(table)} 个申报县</p>" + report._table(table, empty="没有符合条件的县。")
+
+    def refresh_scorecard(self) -> None:
+        if self.county.value:
+            self.scorecard.value = scorecard_html(self.assessment, self.county.value, self.history())
+
+    def scenario(self) -> whatif.Scenario:
+        """The scenario the what-if widgets describe."""
+        cap = self.bonus_cap.value
+        return whatif.Scenario(
+            criterion_max=tuple((cid, Decimal(str(box.value))) for cid, box in self.criterion_max.items()),
+            dimension_weights=tuple((did, Decimal(str(round(s.value, 2)))) for did, s in self.dimension_weights.items()),
+            model_quota=self.model_quota.value, advanced_quota=self.advanced_quota.value,
+            trim_count=self.trim_count.value, trim_min_evaluators=max(3, 2 * self.trim_count.value + 1),
+            bonus_cap=None if cap == "不设" else Decimal(cap), has_bonus_cap=True,
+            quota_share=Decimal(self.quota_share.value),
+        )
+
+    def reset_whatif(self) -> None:
+        params = self.assessment.params
+        self._muted = True
+        self.model_quota.value = params.tiers.model.quota
+        self.advanced_quota.value = params.tiers.advanced.quota
+        self.trim_count.value = params.scoring.trim.count
+        self.bonus_cap.value = "不设" if params.bonus.cap is None else f"{params.bonus.cap.normalize():f}"
+        share = f"{params.recommendation.quota_share.normalize():f}"
+        if share not in self.quota_share.options:
+            self.quota_share.options = sorted({*self.quota_share.options, share})
+        self.quota_share.value = share
+        for slider in self.dimension_weights.values():
+            slider.value = 1.0
+        for c in params.rubric.criteria:
+            self.criterion_max[c.id].value = float(c.max)
+        self._muted = False
+        self.refresh_whatif()
+
+    def refresh_whatif(self) -> None:
+        if getattr(self, "_muted", False):
+            return
+        result = whatif.recompute(self.base, self.scenario())
+        changes = whatif.compare(self.base, result)
+        shown = pd.DataFrame({"名次": result["rank"], "县（市、区）": result["name"], "总分": result["total"],
+                              "称号": result["title"]})
+        entering = set(changes.loc[changes["change"].str.startswith("进入"), "code"])
+        classes = ["la-tier-model" if c in entering else "" for c in result["code"]]
+        self.whatif_result.value = report._table(shown, empty="没有进入排名的县。", row_classes=classes)
+        self.whatif_changes.value = ("<p><b>与正式参数相比：</b></p>" + report._table(pd.DataFrame({
+            "县（市、区）": changes["name"], "正式结果": changes["official"], "本方案": changes["scenario"],
+            "变化": changes["change"]}), empty="称号名单与正式参数的结果相同。"))
+
+    def refresh_robustness(self) -> None:
+        import matplotlib.pyplot as plt
+        from IPython.display import display
+
+        from landassess.figures import setup_fonts
+
+        table = robustness.robustness(self.base, runs=self.robust_runs.value)
+        self.robust_table.value = ("<p>仅供评审参考，不改变评估规则。</p>" + report._table(pd.DataFrame({
+            "县（市、区）": table["name"], "入选次数": [f"{h}/{n}" for h, n in zip(table["titled_in"], table["variants"],
+                                                                        strict=True)],
+            "判断": table["label_zh"], "未入选的方案": table["not_titled_in"]})))
+        self.robust_chart.clear_output()
+        with self.robust_chart:
+            setup_fonts()
+            fig, ax = plt.subplots(figsize=(9, max(2.5, 0.25 * len(table))))
+            colors = {"stable-in": "#2e7d32", "marginal": "#e08a00", "stable-out": "#9aa5b1"}
+            ax.barh(table["name"], table["titled_in"] / table["variants"] * 100, color=table["label"].map(colors))
+            ax.invert_yaxis()
+            ax.set_xlabel("入选方案占比（%）")
+            ax.set_title("稳健性：绿 稳定入选，橙 边缘，灰 稳定落选")
+            fig.tight_layout()
+            display(fig)
+            plt.close(fig)
+
+    def record(self) -> None:
+        a = self.assessment
+        try:
+            path = record_decision(self.data_root / str(self.year.value), a.divisions, self.decide_county.value,
+                                   self.decide_value.value, self.decide_reason.value, self.decide_by.value,
+                                   dt.date.today())
+        except DecisionError as error:
+            self.decide_message.value = f'<p style="color:#b3261e">未记录：{html.escape(str(error))}</p>'
+            return
+        self._cache.pop(self.year.value, None)
+        self._load_year()
+        self.decide_message.value = (f"<p>已记录到 {html.escape(str(path))}；重新运行 landassess run 后生效，"
+                                     f"报告将列出该决定及理由。</p>")
+
+    # ------------------------------------------------------------------ layout
+
+    def browse_view(self):
+        import ipywidgets as w
+
+        return w.VBox([w.HTML("<h3>浏览</h3>"), w.HBox([self.year, self.city, self.status, self.sort]), self.table,
+                       self.county, self.scorecard])
+
+    def whatif_view(self):
+        import ipywidgets as w
+
+        criteria = w.GridBox(list(self.criterion_max.values()), layout=w.Layout(grid_template_columns="repeat(4, 170px)"))
+        return w.VBox([w.HTML("<h3>假如（仅供探索，不改变正式结果）</h3>"),
+                       w.HBox([self.model_quota, self.advanced_quota, self.trim_count]),
+                       w.HBox([self.bonus_cap, self.quota_share, self.reset_button]),
+                       w.Accordion(children=[w.VBox(list(self.dimension_weights.values())), criteria],
+                                   titles=("维度权重", "指标满分")),
+                       w.HBox([self.whatif_result, self.whatif_changes])])
+
+    def robustness_view(self):
+        import ipywidgets as w
+
+        return w.VBox([w.HTML("<h3>稳健性</h3>"), w.HBox([self.robust_runs, self.robust_button]), self.robust_table,
+                       self.robust_chart])
+
+    def decide_view(self):
+        import ipywidgets as w
+
+        return w.VBox([w.HTML("<h3>记录评审决定</h3>"), self.decide_county, self.decide_value, self.decide_reason,
+                       self.decide_by, self.decide_button, self.decide_message])
