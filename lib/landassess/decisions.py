@@ -52,7 +52,7 @@ def _existing_order(path: Path) -> list[str | None]:
     from landassess.intake import TABLES, decode_csv_bytes, map_header
 
     text, encoding = decode_csv_bytes(path.read_bytes())
-    if encoding != "utf-8-sig":
+    if not encoding.startswith("utf-8"):
         raise DecisionError(f"{path.name} 不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”后再记录决定")
     if not text.strip():
         return HEADER

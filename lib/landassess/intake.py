@@ -583,6 +583,21 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
     return raw
 
 
+def _group_rows_above(cells: list[list[Any]], start: int) -> int:
+    """How many rows directly above the header are group labels of a multi-row header.
+
+    A title row holds one text (repeated over its merged cells); a group row holds several
+    (“县级代码 | 面积 | 面积 | 面积单位”), so it belongs to the header, not above it.
+    """
+    count = 0
+    while start - count - 1 >= 0:
+        texts = {v.normalize_text(c) for c in cells[start - count - 1] if c is not None}
+        if len(texts) < 2:
+            break
+        count += 1
+    return min(count, HEADER_MAX_DEPTH - 1)
+
+
 def _layout_notices(spec: TableSpec, raw: RawTable, sheet: _Sheet, cells: list[list[Any]],
                     header: _Header) -> list[Problem]:
     """Notices about the layout: title rows, unknown, repeated, hidden and header-less columns."""
@@ -596,8 +611,9 @@ def _layout_notices(spec: TableSpec, raw: RawTable, sheet: _Sheet, cells: list[l
             cell=f"{column_letter(position)}{row}" if position is not None and row is not None else "",
             value=v.display_value(value), expected=expected))
 
-    for index in range(header.start):
-        texts = [v.display_value(c, 60) for c in cells[index] if c is not None]
+    group_rows = _group_rows_above(cells, header.start)
+    for index in range(header.start - group_rows):
+        texts = list(dict.fromkeys(v.display_value(c, 60) for c in cells[index] if c is not None))
         if texts:
             notice("表头上方的行视为标题，未作为数据读取", row=index + 1, value=" ".join(texts),
                    expected="表头之上不放数据")
@@ -835,7 +851,7 @@ def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required
 def _parse_declarations(ctx: _Context) -> pd.DataFrame:
     out = _base_frame(ctx.raw)
     codes = _parse_codes(ctx, out)
-    _parse_into(ctx, out, "name", v.parse_text, required=True, codes=codes)
+    _parse_into(ctx, out, "name", _required_text("名称"), required=True, codes=codes)
     _parse_into(ctx, out, "city", _parse_city(ctx), required=True, codes=codes)
     _parse_into(ctx, out, "declared_on", v.parse_date, required=True, codes=codes)
     _check_not_future(ctx, out, "declared_on", "申报日期", codes, affects=True, invalidates=True)

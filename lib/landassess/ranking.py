@@ -137,5 +137,5 @@ def assign_tiers(ranked: pd.DataFrame, totals: dict[str, Decimal], params: Param
     ranked = ranked.copy()
     ranked["tier"] = ranked["code"].map(tier_of)
     ranked["is_tie_pending"] = ranked["code"].isin(pending)
-    ranked["pending_between"] = ranked["code"].map(pending).fillna("")
+    ranked["pending_between"] = [pending.get(code, "") for code in ranked["code"]]
     return ranked

@@ -157,10 +157,10 @@ class Workbench:
         params = self._get(self.year.value).params
         for d in params.rubric.dimensions:
             self.dimension_weights[d.id] = w.FloatSlider(value=1.0, min=0.5, max=1.5, step=0.1, description=d.name[:6],
-                                                         description_tooltip=d.name)
+                                                         tooltip=d.name)
             for c in d.criteria:
                 self.criterion_max[c.id] = w.BoundedFloatText(value=float(c.max), min=0.5, max=50, step=0.5,
-                                                              description=c.id, description_tooltip=c.name,
+                                                              description=c.id, tooltip=c.name,
                                                               layout=w.Layout(width="160px"))
 
     def _wire(self) -> None:
