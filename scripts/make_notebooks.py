@@ -20,8 +20,6 @@ previous_version = ""  # str: label of that version (v1, v2 …), empty for none
 '''
 
 SETUP = '''# Assess the year and write results.csv, 公示名单.xlsx, problems.csv and manifest.json.
-from IPython.display import display
-
 from landassess import figures, report
 from landassess.assessment import run_assessment
 from landassess.outputs import write_outputs
@@ -35,13 +33,13 @@ CELLS = [
     "report.overview(assessment)",
     "report.changes_section(assessment, previous_results, previous_version)",
     "report.ranking_table(assessment)",
-    "display(figures.ranked_totals(assessment))\nfigures.plt.close('all')",
-    "display(figures.dimension_profiles(assessment))\nfigures.plt.close('all')",
+    "figures.show(figures.ranked_totals(assessment))",
+    "figures.show(figures.dimension_profiles(assessment))",
     "report.vetoes_section(assessment)",
     "report.quotas_section(assessment)",
-    "display(figures.quota_use(assessment))\nfigures.plt.close('all')",
+    "figures.show(figures.quota_use(assessment))",
     "report.scoring_section(assessment)",
-    "display(figures.evaluator_spread(assessment))\nfigures.plt.close('all')",
+    "figures.show(figures.evaluator_spread(assessment))",
     "report.bonus_section(assessment)",
     "report.verification_section(assessment)",
     "report.problems_section(assessment)",

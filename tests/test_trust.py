@@ -102,7 +102,7 @@ def test_templates_have_dropdowns_locked_header_and_instructions(tmp_path):
     assert [c.value for c in sheet[1]][:5] == ["县级代码", "类别", "级别", "文号", "日期"]
     assert sheet.protection.sheet is True
     assert sheet["A1"].protection.locked and not sheet["A2"].protection.locked
-    lists = {dv.sqref.ranges[0].coord.split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
     assert lists["B2"] == '"通报表扬,典型经验"' and lists["C2"] == '"国家级,省级,市级"'
     assert "填表说明" in book.sheetnames
     veto = openpyxl.load_workbook(tmp_path / "veto_events.xlsx").worksheets[0]

@@ -120,7 +120,7 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
     rankable = [c for c in to_score if c not in incomplete]
     effectiveness = params.rubric.effectiveness_dimension
     candidates = pd.DataFrame({
-        "code": rankable,
+        "code": pd.Series(rankable, dtype=object),
         "base_exact": [county_scores.at[c, "base"] for c in rankable],
         "bonus_exact": [Fraction(bonus_points.get(c, Decimal(0))) for c in rankable],
         "effectiveness_exact": [county_scores.at[c, effectiveness] for c in rankable],
@@ -254,7 +254,7 @@ def _county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, 
             for c in table["code"]]
     table["bonus_documents_points"] = table["code"].map(bonus_points)
     table["spot_check"] = table["code"].isin(drawn)
-    table["disqualified_reason"] = table["code"].map(disqualified_reason).fillna("")
+    table["disqualified_reason"] = [disqualified_reason.get(code, "") for code in table["code"]]
     return table
 
 

@@ -43,7 +43,7 @@ def judge_bonus_events(events: pd.DataFrame, params: Params, year: int) -> pd.Da
         counts.append(decision[0])
         points.append(decision[1])
         reasons.append(decision[2])
-    usable["counts"] = counts
+    usable["counts"] = pd.Series(counts, index=usable.index, dtype=bool)
     usable["points"] = pd.Series(points, index=usable.index, dtype=object)
     usable["reason"] = reasons
     usable["clause"] = usable["kind"].map(BONUS_CLAUSE)
@@ -53,7 +53,7 @@ def judge_bonus_events(events: pd.DataFrame, params: Params, year: int) -> pd.Da
 def bonus_by_county(judgements: pd.DataFrame, cap: Decimal | None) -> dict[str, Decimal]:
     """County code → bonus points: the sum of counted documents, capped if a cap is set."""
     totals: dict[str, Decimal] = {}
-    counted = judgements[judgements["counts"]]
+    counted = judgements[judgements["counts"].astype(bool)]
     for code, value in zip(counted["code"], counted["points"], strict=True):
         totals[code] = totals.get(code, Decimal(0)) + value
     if cap is not None:

@@ -24,6 +24,19 @@ def setup_fonts() -> str:
     return register_cjk_font()
 
 
+def show(fig: Figure) -> None:
+    """Display a figure as PNG with its title as the image's description, then close it."""
+    import io
+
+    from IPython.display import Image, display
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    title = "；".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "图表"
+    plt.close(fig)
+    display(Image(data=buffer.getvalue(), format="png", metadata={"alt": title}))
+
+
 def _ranked(a: Assessment):
     return a.counties[a.counties["is_ranked"]].sort_values(["position", "code"])
 

@@ -1175,7 +1175,16 @@ def _read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions
                                  "表头下至少一行数据")])
     problems.extend(raw.notices)
     ctx = _Context(spec, raw, raw.mapping, problems, divisions, params, year, today)
-    return _PARSERS[spec.name](ctx)
+    table = _PARSERS[spec.name](ctx)
+    if spec.needs_rows and not (table["code"] != "").any():
+        # Like a table without rows: no row names a county (a shifted or garbled code column).
+        cells = _cell(ctx, "code")
+        example = v.display_value(cells.dropna().iloc[0], 40) if cells.notna().any() else ""
+        rows = f"第 {raw.rows.iloc[0]}–{raw.rows.iloc[-1]} 行" if len(raw.rows) > 1 else f"第 {raw.rows.iloc[0]} 行"
+        raise InputError([_fatal(spec.name, f"{spec.zh}表{rows}没有一行能识别出县级代码（列“{ctx.label('code')}”"
+                                 + (f"，如“{example}”" if example else "，均为空") + "），无法评估该年度", found,
+                                 "名单中的6位县级行政区划代码")])
+    return table
 
 
 def load_year(folder: Path, year: int, params: Params, divisions: Divisions,

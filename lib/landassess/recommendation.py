@@ -42,8 +42,8 @@ def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],
                 expected=f"{record.city}所辖且已申报的县级单位", code=record.code, affects_status=False))
         counted.append(not reason)
         reasons.append(reason)
-    rows["is_counted"] = counted
-    rows["reason"] = reasons
+    rows["is_counted"] = pd.Series(counted, index=rows.index, dtype=bool)
+    rows["reason"] = pd.Series(reasons, index=rows.index, dtype=object)
     valid = rows[rows["is_counted"]].sort_values(["city", "order", "row"], kind="stable")
     repeated = valid.duplicated(["city", "code"], keep="first")
     for record in valid[repeated].itertuples():
@@ -53,8 +53,10 @@ def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],
     rows["place"] = place.reindex(rows.index).astype("Int64")
     quota = rows["city"].map(quotas)
     rows["is_admitted"] = rows["is_counted"] & (rows["place"] <= quota).fillna(False).astype(bool)
+    rows["is_admitted"] = rows["is_admitted"].astype(bool)
     rows["is_over_quota"] = rows["is_counted"] & ~rows["is_admitted"]
     rows.loc[rows["is_admitted"], "reason"] = "名额内，获推荐"
+    rows["is_over_quota"] = rows["is_over_quota"].astype(bool)
     rows.loc[rows["is_over_quota"], "reason"] = [
         f"超出{c}推荐名额（{quotas[c]}个）" for c in rows.loc[rows["is_over_quota"], "city"]]
     return rows, problems

@@ -38,9 +38,9 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
         raise RunError(EXIT_INPUT, str(error)) from error
     problems = assessment.problems
     errors = [p for p in problems if p.severity in (ERROR, FATAL)]
-    notices = len(problems) - len(errors)
+    notice_count = len(problems) - len(errors)
     affected = sorted({p.code for p in errors if p.affects_status and p.code})
-    lines = [f"{year} 年度输入校验（{data}）：{len(errors)} 个问题，{notices} 条提示。"]
+    lines = [f"{year} 年度输入校验（{data}）：{len(errors)} 个问题，{notice_count} 条提示。"]
     if problems:
         lines.append(format_problems(problems))
     if affected:

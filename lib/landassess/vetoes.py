@@ -86,7 +86,7 @@ def judge_veto_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
         for kind, date, level, verified in zip(
             usable["type"], usable["date"], usable["authority_level"], usable["verified"], strict=True)
     ]
-    usable["counts"] = [d[0] for d in decisions]
+    usable["counts"] = pd.Series([d[0] for d in decisions], index=usable.index, dtype=bool)
     usable["reason"] = [d[1] for d in decisions]
     usable["clause"] = usable["type"].map(VETO_CLAUSE)
     usable["is_level_city"] = usable["authority_level"] == LEVEL_CITY
@@ -138,7 +138,7 @@ def judge_land(land_stats: pd.DataFrame, params: Params) -> pd.DataFrame:
 def veto_ids_by_county(event_judgements: pd.DataFrame, land: pd.DataFrame) -> dict[str, list[str]]:
     """County code → veto ids that apply, in SPEC 3.1 order, each once."""
     found: dict[str, set[str]] = {}
-    counted = event_judgements[event_judgements["counts"]]
+    counted = event_judgements[event_judgements["counts"].astype(bool)]
     for code, kind in zip(counted["code"], counted["type"], strict=True):
         found.setdefault(code, set()).add(kind)
     for record in land.itertuples(index=False):
