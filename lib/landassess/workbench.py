@@ -87,6 +87,32 @@ def scorecard_html(a: Assessment, code: str, history: dict[int, Assessment] | No
     return "".join(parts)
 
 
+WORKBENCH_CSS = """
+.la-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
+.la-table th, .la-table td { border: 1px solid #d6dde6; padding: 3px 8px; text-align: left; }
+.la-table thead th { background: #eef3f8; }
+.la-table tbody tr:nth-child(even) { background: #fafbfd; }
+.la-table tr.la-tier-model { background: #e3f1e5; }
+.la-table tr.la-pending { background: #fff4e5; }
+.la-note { color: #5f6b7a; font-size: 12.5px; }
+.widget-html, .widget-label, .widget-dropdown, .widget-readout, .jupyter-widgets {
+  font-family: "Landassess Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
+"""
+
+
+def workbench_style(a: Assessment) -> str:
+    """A <style> block: table styles and the embedded font, cut to the text the workbench shows."""
+    from landassess.paths import PACKAGE_DIR
+    from landassess.webfont import subset_font_css
+
+    sources = "".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE_DIR.glob("*.py")))
+    names = "".join(a.divisions.table["name"]) + "".join(a.divisions.cities)
+    rubric = "".join(c.name + d.name for d in a.params.rubric.dimensions for c in d.criteria)
+    evaluators = "".join(str(e) for e in a.inputs.tables["scores"]["evaluator"].dropna().unique())
+    chinese = {ch for ch in sources + names + rubric + evaluators if ord(ch) > 0x2000}
+    return f"<style>{subset_font_css(''.join(sorted(chinese)))}{WORKBENCH_CSS}</style>"
+
+
 class Workbench:
     """All four views over one data root (one sub-folder per year)."""
 
@@ -289,10 +315,16 @@ class Workbench:
 
     # ------------------------------------------------------------------ layout
 
+    def style(self):
+        """Table styles and a Chinese font for the views (machines without CJK fonts included)."""
+        import ipywidgets as w
+
+        return w.HTML(workbench_style(self.assessment))
+
     def browse_view(self):
         import ipywidgets as w
 
-        return w.VBox([w.HTML("<h3>浏览</h3>"), w.HBox([self.year, self.city, self.status, self.sort]), self.table,
+        return w.VBox([self.style(), w.HTML("<h3>浏览</h3>"), w.HBox([self.year, self.city, self.status, self.sort]), self.table,
                        self.county, self.scorecard])
 
     def whatif_view(self):
