@@ -156,8 +156,11 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
 
 def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.DataFrame,
                   bonus: pd.DataFrame) -> list[Problem]:
-    """Findings the evaluators must see, by county: over-quota recommendations, possible 弄虚作假,
-    events and documents that did not count. None of them makes a county incomplete."""
+    """Findings the evaluators must see, by county.
+
+    Over-quota recommendations, possible 弄虚作假, events and documents that did not count. None of
+    them makes a county incomplete.
+    """
     from landassess.problems import NOTICE
 
     found = [

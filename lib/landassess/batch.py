@@ -79,7 +79,7 @@ def _trend_chart(long: pd.DataFrame) -> str:
     setup_fonts()
     titled = long[long["tier"] != ""]["code"].unique()
     fig, ax = plt.subplots(figsize=(10, 4.5), dpi=100)
-    for code, group in long[long["code"].isin(titled) & (long["total"] != "")].groupby("code"):
+    for _, group in long[long["code"].isin(titled) & (long["total"] != "")].groupby("code"):
         group = group.sort_values("year")
         ax.plot(group["year"], group["total"].astype(float), marker="o", linewidth=1, alpha=0.6,
                 label=group["name"].iloc[0])

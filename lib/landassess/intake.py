@@ -394,11 +394,11 @@ def _read_xlsx(path: Path) -> _Sheet:
     sheet = workbook.worksheets[0]
     values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
               if cell.value is not None}
-    if _has_formulas(path):
-        try:
-            formulas = _load_workbook(path, data_only=False).worksheets[0]
-        except Exception as error:  # noqa: BLE001
-            raise _Unusable(f"Excel 工作簿已损坏，无法读取公式（{type(error).__name__}）", XLSX_EXPECTED) from error
+    try:
+        formulas = _load_workbook(path, data_only=False).worksheets[0] if _has_formulas(path) else None
+    except Exception as error:  # noqa: BLE001
+        raise _Unusable(f"Excel 工作簿已损坏，无法读取公式（{type(error).__name__}）", XLSX_EXPECTED) from error
+    if formulas is not None:
         for key, cell in formulas._cells.items():  # noqa: SLF001
             text = _formula_text(cell.value)
             if text is not None and values.get(key) is None:
@@ -406,8 +406,10 @@ def _read_xlsx(path: Path) -> _Sheet:
     n_rows = max((r for r, _ in values), default=0)
     n_columns = max((c for _, c in values), default=0)
     if n_rows > MAX_SHEET_ROWS or n_columns > MAX_SHEET_COLUMNS:
-        raise _Unusable(f"工作表“{sheet.title}”的范围过大（{n_rows} 行、{n_columns} 列）",
-                        f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列的表格")
+        far_row, far_column = next((r, c) for r, c in values if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS)
+        raise _Unusable(f"工作表“{sheet.title}”的范围过大（{n_rows} 行、{n_columns} 列；"
+                        f"如单元格 {column_letter(far_column - 1)}{far_row} 有内容）",
+                        f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列的表格（删除远处的单元格）")
     for merged in sheet.merged_cells.ranges:  # every cell of a merged range shows its top-left value
         min_col, min_row, max_col, max_row = merged.bounds
         anchor = values.get((min_row, min_col))

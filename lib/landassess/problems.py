@@ -37,7 +37,11 @@ COLUMNS = [
 
 @dataclass(frozen=True)
 class Problem:
-    """One located problem. ``row`` is the row number as the user sees it in the file."""
+    """One located problem. ``row`` is the row number as the user sees it in the file.
+
+    CSV: the record number, the first line being 1 (the header, unless title lines come first);
+    .xlsx: the row number of the sheet. ``cell`` is the Excel-style reference (``D18``).
+    """
 
     severity: str
     table: str

@@ -26,7 +26,6 @@ from landassess.problems import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
 from landassess.ranking import TIER_ZH
 from landassess.scoring import round_half_up
 from landassess.values import LEVEL_ZH
-from landassess.verification import draw_hash
 from landassess.vetoes import VETO_CLAUSE, VETO_ZH
 
 NOTICE_TITLE = "《江苏省土地执法模范县（市、区）创建活动方案》（江苏省自然资源厅，2022年1月14日）"

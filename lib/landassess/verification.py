@@ -17,6 +17,7 @@ from landassess.problems import ERROR, NOTICE, Problem
 from landassess.ranking import TIER_ZH
 
 DECISION_TIER = {"model": "model", "advanced": "advanced", "not_selected": None}
+DECISIONS_ZH = {"model": "模范", "advanced": "先进", "not_selected": "未入选"}
 
 
 def draw_hash(seed: str, code: str) -> str:
@@ -66,18 +67,26 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
     for record in applicable.itertuples():
         proposed[record.code] = DECISION_TIER[record.decision]
     settled_pending = pending & set(applicable["code"])
-    for tier, quota in quotas.items():
-        holders = [c for c, t in proposed.items() if t == tier]
-        if len(holders) <= quota:
-            continue
-        for record in applicable[applicable["decision"] == tier].itertuples():
-            judged.loc[record.Index, "note"] = f"超出{TIER_ZH[tier]}名额（{quota}个），决定未采用"
-            problems.append(Problem(
-                ERROR, "decisions", f"评审决定使{TIER_ZH[tier]}达到 {len(holders)} 个，超出名额 {quota} 个",
-                file=record.file, sheet=record.sheet, row=int(record.row), column="决定",
-                value=TIER_ZH[tier], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
-            proposed[record.code] = tiers[record.code]
-            settled_pending.discard(record.code)
+    refused: set[int] = set()
+    changed = True
+    while changed:  # refusing a decision returns its unit to its tier, which may then overflow in turn
+        changed = False
+        for tier, quota in quotas.items():
+            holders = [c for c, t in proposed.items() if t == tier]
+            if len(holders) <= quota:
+                continue
+            into_tier = [r for r in applicable.itertuples() if r.Index not in refused
+                         and DECISION_TIER[r.decision] != tiers[r.code] and tier in (DECISION_TIER[r.decision], tiers[r.code])]
+            for record in into_tier:
+                refused.add(record.Index)
+                changed = True
+                judged.loc[record.Index, "note"] = f"会使{TIER_ZH[tier]}超出名额（{quota}个），决定未采用"
+                problems.append(Problem(
+                    ERROR, "decisions", f"评审决定使{TIER_ZH[tier]}达到 {len(holders)} 个，超出名额 {quota} 个",
+                    file=record.file, sheet=record.sheet, row=int(record.row), column="决定",
+                    value=DECISIONS_ZH[record.decision], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
+                proposed[record.code] = tiers[record.code]
+                settled_pending.discard(record.code)
     for record in applicable.itertuples():
         if judged.loc[record.Index, "note"]:
             continue

@@ -43,8 +43,11 @@ def browse_table(a: Assessment, city: str = ALL, status: str = ALL, sort: str = 
 
 
 def scorecard_html(a: Assessment, code: str, history: dict[int, Assessment] | None = None) -> str:
-    """One county: criterion scores against maxima, each evaluator and the spread, vetoes, bonus,
-    ledger and history over the years."""
+    """One county's scorecard as HTML.
+
+    Criterion scores against maxima, each evaluator and the spread, vetoes, bonus documents, the
+    ledger and the history over the years.
+    """
     e = html.escape
     county = a.counties.set_index("code").loc[code]
     parts = [f"<h3>{e(county['name'])}（{e(county['city'])}，{e(code)}）— {e(county['status_zh'])}</h3>"]
