@@ -108,6 +108,10 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
             expected="每项指标至少一位评委评分", affects_status=True))
     _note_unassessed_scores(tables["scores"], set(to_score), inputs, problems)
     incomplete = {p.code for p in problems if p.affects_status and p.code}
+    # A problem in a verification row comes after the ranking: the county is incomplete, but the
+    # others keep their places (不再进行增补), so it stays in the ranking computation.
+    incomplete_before_ranking = {p.code for p in problems if p.affects_status and p.code
+                                 and p.table != "verification"}
 
     # 七(二) bonus.
     bonus_judgements = bonus_rules.judge_bonus_events(tables["bonus_events"], params, year)
@@ -117,7 +121,7 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Ass
     decimals = params.scoring.score_decimals
     county_scores = scored.counties.set_index("code")
     ratio_of = dict(zip(land["code"], land["ratio"], strict=True))
-    rankable = [c for c in to_score if c not in incomplete]
+    rankable = [c for c in to_score if c not in incomplete_before_ranking]
     effectiveness = params.rubric.effectiveness_dimension
     candidates = pd.DataFrame({
         "code": pd.Series(rankable, dtype=object),

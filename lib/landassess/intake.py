@@ -853,7 +853,7 @@ def _check_areas(ctx: _Context, out: pd.DataFrame, names: list[str], *, required
 def _parse_declarations(ctx: _Context) -> pd.DataFrame:
     out = _base_frame(ctx.raw)
     codes = _parse_codes(ctx, out)
-    _parse_into(ctx, out, "name", _required_text("名称"), required=True, codes=codes)
+    _parse_into(ctx, out, "name", _required_text("名称", canonical=True), required=True, codes=codes)
     _parse_into(ctx, out, "city", _parse_city(ctx), required=True, codes=codes)
     _parse_into(ctx, out, "declared_on", v.parse_date, required=True, codes=codes)
     _check_not_future(ctx, out, "declared_on", "申报日期", codes, affects=True, invalidates=True)
@@ -984,7 +984,7 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
             wide[pos] = cid
     base = _base_frame(ctx.raw)
     codes = _parse_codes(ctx, base)
-    _parse_into(ctx, base, "evaluator", _required_text("评委"), required=True, codes=codes)
+    _parse_into(ctx, base, "evaluator", _required_text("评委", canonical=True), required=True, codes=codes)
     maxima = ctx.params.rubric.max_by_criterion()
     if wide:
         if "criterion" in ctx.position or "score" in ctx.position:
@@ -1076,9 +1076,12 @@ def _parse_decisions(ctx: _Context) -> pd.DataFrame:
     return out
 
 
-def _required_text(what: str) -> Callable[[Any], str]:
+def _required_text(what: str, *, canonical: bool = False) -> Callable[[Any], str]:
+    """A required text cell; ``canonical`` folds full-width forms (names, evaluators) for matching."""
     def parse(raw: Any) -> str:
         text = v.parse_text(raw)
+        if canonical and text is not None:
+            text = v.normalize_text(text)
         if text is None:
             raise v.BadValue(f"{what}（不能为空）", f"{what}为空")
         return text

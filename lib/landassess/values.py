@@ -305,8 +305,12 @@ def parse_positive_int(raw: Any) -> int:
 
 
 def parse_text(raw: Any) -> str | None:
-    """Free text, normalised; blank → None."""
+    """Free text as typed (full-width punctuation kept), trimmed; blank → None."""
     check_readable(raw)
+    if normalize_text(raw) is None:
+        return None
+    if isinstance(raw, str):
+        return raw.replace("\u3000", " ").strip()
     return normalize_text(raw)
 
 
