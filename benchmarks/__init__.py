@@ -1,0 +1,12 @@
+"""Benchmarks of landassess (issue 6): ``python -m benchmarks [--repeat N] [--quick] [--write]``.
+
+Figures, each printed with its baseline, ratio and goal (benchmarks report; they never fail on time):
+
+1. one demo year end to end (``landassess run``) against the floor: an empty parameterised
+   notebook executed with papermill and exported with nbconvert in one process (``floor.py``);
+2. ``landassess batch`` over three demo years against one year;
+3. the engine alone (intake → results table) on a synthetic province (``synthetic.py``) of
+   3,000 divisions, and its growth from 300 divisions;
+4. the workbench's what-if recomputation (``landassess.whatif.recompute``), when it exists;
+5. the size of the report and the peak memory of ``landassess run``.
+"""
