@@ -198,10 +198,11 @@ def _note_unassessed_scores(scores: pd.DataFrame, assessed: set[str], inputs: Ye
     from landassess.problems import NOTICE
 
     others = scores[(scores["code"] != "") & ~scores["code"].isin(assessed)]
-    for code, group in others.groupby("code", sort=True):
+    summary = others.groupby("code", sort=True)["row"].agg(["size", "first"])
+    for code, count, row in zip(summary.index, summary["size"], summary["first"], strict=True):
         problems.append(Problem(
-            NOTICE, "scores", f"该县未进入评分范围（未申报、未获推荐、超出名额或被否决），其 {len(group)} 条评分不计",
-            file=inputs.files["scores"].name, code=str(code), row=int(group["row"].iloc[0])))
+            NOTICE, "scores", f"该县未进入评分范围（未申报、未获推荐、超出名额或被否决），其 {count} 条评分不计",
+            file=inputs.files["scores"].name, code=str(code), row=int(row)))
 
 
 def _county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, list[str]],

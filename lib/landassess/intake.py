@@ -26,8 +26,10 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import gc
 import hashlib
 import io
+import itertools
 import re
 import unicodedata
 import warnings
@@ -38,6 +40,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from landassess import values as v
@@ -342,11 +345,18 @@ class _Sheet:
 
 def _read_csv(path: Path) -> _Sheet:
     text, _ = decode_csv_bytes(path.read_bytes())
+    delimiter = _sniff_delimiter(text)
+    try:  # pandas' C reader: fast on large score sheets; same cells as the csv module
+        frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
+                            skip_blank_lines=False, sep=delimiter, engine="c", quotechar='"')
+        return _Sheet(frame.to_numpy().tolist())
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
+        pass  # ragged rows or an empty file: the csv module reads them row by row
     try:
-        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text)))
+        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise _Unusable(f"CSV 无法解析：{error}", CSV_EXPECTED) from error
-    return _Sheet([[cell if cell != "" else None for cell in row] for row in cells])
+    return _Sheet(cells)
 
 
 _FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
@@ -517,7 +527,8 @@ def _header_block(spec: TableSpec, rows: Sequence[Sequence[Any]], start: int,
 def _find_header(spec: TableSpec, cells: list[list[Any]],
                  extra_keys: Callable[[str], bool]) -> _Header | None:
     """The header block naming the most required, then known, columns (shallowest, first)."""
-    nonblank = [i for i, row in enumerate(cells) if any(not v.is_blank(c) for c in row)]
+    nonblank = list(itertools.islice(
+        (i for i, row in enumerate(cells) if any(not v.is_blank(c) for c in row)), HEADER_SEARCH_ROWS))
     best: tuple[tuple[int, ...], _Header] | None = None
     required = {c.name for c in spec.columns if c.required}
     for start in nonblank[:HEADER_SEARCH_ROWS]:
@@ -561,28 +572,44 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
             from error
     except OSError as error:
         raise InputError([_fatal(table, f"{spec.zh}表文件无法读取：{error.strerror or error}", path)]) from error
-    width = max((len(r) for r in sheet.cells), default=0)
-    cells = [[None if v.is_blank(c) else c for c in row] + [None] * (width - len(row)) for row in sheet.cells]
+    all_cells = _blank_out(sheet.cells)
     where = f"工作表“{sheet.name}”" if is_xlsx else "文件"
-    if not any(any(c is not None for c in row) for row in cells):
+    row_has = all_cells.notna().any(axis=1).to_numpy() if all_cells.shape[1] else np.zeros(len(all_cells), bool)
+    nonblank = np.flatnonzero(row_has)
+    if not len(nonblank):
         others = f"（工作簿中还有：{'、'.join(sheet.other_sheets)}；只读取第一个工作表）" if sheet.other_sheets else ""
         raise InputError([_fatal(table, f"{spec.zh}表{where}为空，没有表头{others}", path,
                                  "第一行为表头的表格" + ("（数据放在第一个工作表）" if is_xlsx else ""))])
+    # The header is looked for among the first rows only; the body stays a DataFrame.
+    head_end = int(nonblank[min(len(nonblank), HEADER_SEARCH_ROWS) - 1]) + HEADER_MAX_DEPTH + 1
+    cells = all_cells.iloc[:head_end].to_numpy().tolist()
     header = _find_header(spec, cells, extra_keys)
     assert header is not None  # at least one non-blank row
     first_data = header.start + header.depth
-    frame = pd.DataFrame(cells[first_data:], columns=range(width), dtype=object)
-    if frame.empty:
-        frame = pd.DataFrame(columns=range(width), dtype=object)
-    keep = frame.notna().any(axis=1).to_numpy()
-    body = frame[keep]
+    body = all_cells.iloc[first_data:][row_has[first_data:]]
     raw = RawTable(
         path, sheet.name, header.labels, first_data, body.reset_index(drop=True),
-        pd.Series(body.index.to_numpy() + first_data + 1, dtype="int64"),
+        pd.Series(body.index.to_numpy() + 1, dtype="int64"),
         mapping=header.mapping, header_keys=header.keys,
     )
     raw.notices = _layout_notices(spec, raw, sheet, cells, header)
     return raw
+
+
+def _blank_out(rows: list[list[Any]]) -> pd.DataFrame:
+    """The sheet as an object DataFrame (row i = the user's row i + 1), blank cells as None.
+
+    Blankness is decided once per distinct value of a column (a score sheet repeats a few
+    thousand values over hundreds of thousands of cells).
+    """
+    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+    frame.columns = range(frame.shape[1])
+    for column in frame.columns:
+        series = frame[column]
+        blanks = [u for u in pd.unique(series) if u is None or v.is_blank(u)]
+        if blanks:
+            frame[column] = series.where(~series.isin(blanks), None)
+    return frame
 
 
 def _group_rows_above(cells: list[list[Any]], start: int) -> int:
@@ -696,6 +723,21 @@ def _parse_column(raw: pd.Series, parser: Callable[[Any], Any]) -> tuple[list[An
 
     Values are told apart by type as well (an Excel ``TRUE`` is not the number 1).
     """
+    if pd.api.types.infer_dtype(raw, skipna=True) in ("string", "empty"):
+        # Text cells only (a CSV): no 1/True/1.0 collisions, so pandas' hash table can group them.
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        outcomes = []
+        for item in [*uniques.tolist(), None]:  # the last slot serves blanks (code -1)
+            try:
+                outcomes.append((parser(item), None))
+            except v.BadValue as error:
+                outcomes.append((None, error))
+        values = np.empty(len(outcomes), dtype=object)
+        failures = np.empty(len(outcomes), dtype=object)
+        for i, (value, failure) in enumerate(outcomes):  # element-wise: values may be tuples
+            values[i] = value
+            failures[i] = failure
+        return values[codes].tolist(), failures[codes].tolist()
     cache: dict[tuple[type, Any], tuple[Any, v.BadValue | None]] = {}
     parsed: list[Any] = []
     errors: list[Any] = []
@@ -1027,13 +1069,20 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
     scores, errors = _parse_column(raw_score.reset_index(drop=True), v.parse_decimal)
     out["score"] = pd.Series(scores, index=out.index, dtype=object)
     is_valid = out["is_valid"].to_numpy().copy()
+    criteria = out["criterion"].tolist()
+    in_range: dict[tuple[str, Any], bool] = {}  # one comparison per distinct (criterion, score)
     for i, error in enumerate(errors):
-        criterion, score = out["criterion"].iat[i], scores[i]
+        criterion, score = criteria[i], scores[i]
         problem = None
         if error is not None:
             problem = (error.message or "得分不是数值", error.expected)
-        elif criterion is not None and not (0 <= score <= maxima[criterion]):
-            problem = (f"得分超出范围：{criterion} 满分 {maxima[criterion]}", f"0 至 {maxima[criterion]} 之间的数值")
+        elif criterion is not None:
+            key = (criterion, score)
+            ok = in_range.get(key)
+            if ok is None:
+                ok = in_range[key] = 0 <= score <= maxima[criterion]
+            if not ok:
+                problem = (f"得分超出范围：{criterion} 满分 {maxima[criterion]}", f"0 至 {maxima[criterion]} 之间的数值")
         if problem is None:
             continue
         row = int(out["row"].iat[i])
@@ -1199,6 +1248,19 @@ def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
     ``today`` (default: the day of the run) is the latest possible declaration, recommendation
     and decision date.
     """
+    # Millions of short-lived cells would trigger the cycle collector over and over; intake makes
+    # no reference cycles worth collecting, so it runs without it.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _load_year(folder, year, params, divisions, today)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
+               today: dt.date | None) -> YearInputs:
     folder = Path(folder)
     today = today or dt.date.today()
     if not folder.is_dir():
