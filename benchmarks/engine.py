@@ -8,6 +8,7 @@ tenth of it, to show that the time grows linearly with the data.
 from __future__ import annotations
 
 import cProfile
+import gc
 import io
 import pstats
 import sys
@@ -47,6 +48,7 @@ def assess_once(province: Province):
     from landassess.intake import load_year
     from landassess.params import load_params
 
+    gc.collect()  # start from a clean heap: not the generator's or the previous run's garbage
     started = time.perf_counter()
     params = load_params(province.year, province.params_file)
     divisions = load_divisions(params.divisions.file)

@@ -73,6 +73,13 @@ def _declared(declarations: pd.DataFrame) -> set[str]:
 
 def assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Assessment:
     """Apply the rules of the notice to a year's parsed inputs."""
+    from landassess.intake import without_cycle_collector
+
+    with without_cycle_collector():
+        return _assess_year(inputs, params, divisions)
+
+
+def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> Assessment:
     year = inputs.year
     problems = list(inputs.problems)
     tables = inputs.tables

@@ -24,6 +24,7 @@ What people do to spreadsheets, and what intake makes of it (docs/input_problems
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
 import gc
@@ -34,7 +35,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -334,9 +335,12 @@ def _sniff_delimiter(text: str) -> str:
 
 @dataclass
 class _Sheet:
-    """Cell values of a file, ``cells[i]`` being row ``i + 1`` as the user sees it."""
+    """Cell values of a file, ``cells[i]`` being row ``i + 1`` as the user sees it.
 
-    cells: list[list[Any]]
+    ``cells`` is a list of rows or, from the fast CSV reader, already a DataFrame.
+    """
+
+    cells: list[list[Any]] | pd.DataFrame
     name: str = ""
     hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
     hidden_rows: set[int] = field(default_factory=set)  # row numbers as the user sees them
@@ -349,7 +353,7 @@ def _read_csv(path: Path) -> _Sheet:
     try:  # pandas' C reader: fast on large score sheets; same cells as the csv module
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, sep=delimiter, engine="c", quotechar='"')
-        return _Sheet(frame.to_numpy().tolist())
+        return _Sheet(frame.astype(object))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
         pass  # ragged rows or an empty file: the csv module reads them row by row
     try:
@@ -596,13 +600,16 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
     return raw
 
 
-def _blank_out(rows: list[list[Any]]) -> pd.DataFrame:
+def _blank_out(rows: list[list[Any]] | pd.DataFrame) -> pd.DataFrame:
     """The sheet as an object DataFrame (row i = the user's row i + 1), blank cells as None.
 
     Blankness is decided once per distinct value of a column (a score sheet repeats a few
     thousand values over hundreds of thousands of cells).
     """
-    frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
+    if isinstance(rows, pd.DataFrame):
+        frame = rows
+    else:
+        frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
     frame.columns = range(frame.shape[1])
     for column in frame.columns:
         series = frame[column]
@@ -1241,6 +1248,22 @@ def _read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions
     return table
 
 
+@contextlib.contextmanager
+def without_cycle_collector() -> Iterator[None]:
+    """Pause Python's cycle collector for bulk work.
+
+    Millions of short-lived cells would trigger it over and over, and neither intake nor the rules
+    make reference cycles worth collecting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
               today: dt.date | None = None) -> YearInputs:
     """Read and parse every table of a year; raise InputError listing all fatal problems.
@@ -1248,15 +1271,8 @@ def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
     ``today`` (default: the day of the run) is the latest possible declaration, recommendation
     and decision date.
     """
-    # Millions of short-lived cells would trigger the cycle collector over and over; intake makes
-    # no reference cycles worth collecting, so it runs without it.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with without_cycle_collector():
         return _load_year(folder, year, params, divisions, today)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
