@@ -20,6 +20,8 @@ previous_version = ""  # str: label of that version (v1, v2 …), empty for none
 '''
 
 SETUP = '''# Assess the year and write results.csv, 公示名单.xlsx, problems.csv and manifest.json.
+from IPython.display import display
+
 from landassess import figures, report
 from landassess.assessment import run_assessment
 from landassess.outputs import write_outputs
@@ -29,23 +31,17 @@ written = write_outputs(assessment, output_dir)
 figures.setup_fonts();
 '''
 
-CELLS = [
-    "report.overview(assessment)",
-    "report.changes_section(assessment, previous_results, previous_version)",
-    "report.ranking_table(assessment)",
-    "figures.show(figures.ranked_totals(assessment))",
-    "figures.show(figures.dimension_profiles(assessment))",
-    "report.vetoes_section(assessment)",
-    "report.quotas_section(assessment)",
+CELLS = [  # report order; a few sections per cell (each cell costs a kernel round trip)
+    "display(report.overview(assessment), report.changes_section(assessment, previous_results, previous_version))\n"
+    "display(report.ranking_table(assessment))",
+    "figures.show(figures.ranked_totals(assessment))\nfigures.show(figures.dimension_profiles(assessment))",
+    "display(report.vetoes_section(assessment), report.quotas_section(assessment))\n"
     "figures.show(figures.quota_use(assessment))",
-    "report.scoring_section(assessment)",
-    "figures.show(figures.evaluator_spread(assessment))",
-    "report.bonus_section(assessment)",
-    "report.verification_section(assessment)",
-    "report.problems_section(assessment)",
-    "report.ledgers(assessment)",
-    "report.assumptions_section(assessment)",
-    "report.provenance_section(assessment)",
+    "display(report.scoring_section(assessment))\nfigures.show(figures.evaluator_spread(assessment))",
+    "display(report.bonus_section(assessment), report.verification_section(assessment))\n"
+    "display(report.problems_section(assessment))",
+    "display(report.ledgers(assessment), report.assumptions_section(assessment))\n"
+    "display(report.provenance_section(assessment))",
 ]
 
 

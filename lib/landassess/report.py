@@ -387,50 +387,76 @@ def problems_section(a: Assessment) -> HTMLFragment:
 def ledgers(a: Assessment) -> HTMLFragment:
     """For every declared county, a collapsible ledger of each step in order."""
     parts = []
+    index = LedgerIndex(a)
     declared = a.counties[a.counties["is_declared"]].sort_values("code")
     for row in declared.itertuples():
-        steps = county_ledger(a, row.code)
+        steps = county_ledger(a, row.code, index)
         items = "".join(f"<li><b>{_e(step)}</b>：{_e(text)}</li>" for step, text in steps)
         parts.append(f'<details class="la-ledger" id="county-{row.code}"><summary>{_e(row.code)} {_e(row.name)}（{_e(row.city)}）'
                      f"— {_e(row.status_zh)}</summary><ol>{items}</ol></details>")
     return _section("ledgers", "九、逐县说明", '<p class="la-note">点击展开每个申报县的判定过程。</p>' + "".join(parts))
 
 
-def county_ledger(a: Assessment, code: str) -> list[tuple[str, str]]:
+class LedgerIndex:
+    """The rows of each table grouped by county code, built once for all ledgers."""
+
+    def __init__(self, a: Assessment):
+        def grouped(frame: pd.DataFrame) -> dict[str, list]:
+            out: dict[str, list] = {}
+            for record in frame.itertuples():
+                out.setdefault(record.code, []).append(record)
+            return out
+
+        self.counties = a.counties.set_index("code").to_dict("index")
+        self.declarations = grouped(a.inputs.tables["declarations"])
+        self.land = grouped(a.land)
+        self.events = grouped(a.veto_events)
+        self.recommendations = grouped(a.recommendations)
+        self.bonus = grouped(a.bonus_events)
+        self.problems: dict[str, list] = {}
+        for problem in a.problems:
+            if problem.code and problem.affects_status:
+                self.problems.setdefault(problem.code, []).append(problem)
+        ranked = a.counties[a.counties["is_ranked"]].sort_values("position")
+        self.ranked = list(zip(ranked["position"], ranked["position_last"], ranked["total"], strict=True))
+
+
+def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) -> list[tuple[str, str]]:
     """The steps that decided one county's status, in order, as (step, explanation) pairs."""
-    c = a.counties.set_index("code").loc[code]
-    decl = a.inputs.tables["declarations"]
-    decl = decl[decl["code"] == code]
+    index = index or LedgerIndex(a)
+    c = index.counties[code]
     steps: list[tuple[str, str]] = []
-    if decl.empty:
+    declarations = index.declarations.get(code, [])
+    if not declarations:
         return [("申报", "未申报")]
-    first = decl.iloc[0]
-    steps.append(("申报", f"{first['declared_on'].isoformat() if first['declared_on'] else '日期缺失'} 申报（{first['file']} 第{first['row']}行）"))
-    land = a.land[a.land["code"] == code]
-    if land.empty:
+    first = declarations[0]
+    on = first.declared_on.isoformat() if first.declared_on else "日期缺失"
+    steps.append(("申报", f"{on} 申报（{first.file} 第{first.row}行）"))
+    land = index.land.get(code, [])
+    if not land:
         steps.append(("否决检查·耕地", "缺少耕地数据，无法判断七(一)2（材料不全）"))
     else:
-        r = land.iloc[0]
-        steps.append(("否决检查·耕地", f"比例 {_pct(r['ratio'])}，面积 {_num(r['illegal_mu'], 4)} 亩；"
-                                   + ("构成否决" if r["is_ratio_veto"] or r["is_area_veto"] else "未达否决线")))
-    events = a.veto_events[a.veto_events["code"] == code]
-    for r in events.itertuples():
+        r = land[0]
+        steps.append(("否决检查·耕地", f"比例 {_pct(r.ratio)}，面积 {_num(r.illegal_mu, 4)} 亩；"
+                                   + ("构成否决" if r.is_ratio_veto or r.is_area_veto else "未达否决线")))
+    events = index.events.get(code, [])
+    for r in events:
         steps.append(("否决检查·事项", f"{EVENT_VETO_TYPES[r.type]}（{r.date.isoformat()}）：{r.reason}"))
-    if not len(events):
+    if not events:
         steps.append(("否决检查·事项", "无记录的否决事项"))
     if c["vetoes"]:
         steps.append(("一票否决", "、".join(f"{VETO_ZH[v]}（{VETO_CLAUSE[v]}）" for v in c["vetoes"].split(";"))))
-    recs = a.recommendations[a.recommendations["code"] == code]
-    steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}" for r in recs.itertuples()) or "所在设区市未推荐"))
-    own = [p for p in a.problems if p.code == code and p.affects_status]
+    recs = index.recommendations.get(code, [])
+    steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}" for r in recs) or "所在设区市未推荐"))
+    own = index.problems.get(code, [])
     steps.append(("材料完整性", "；".join(p.message for p in own) if own else "完整"))
     if c["is_ranked"]:
         dims = "，".join(f"{d.name} {c[f'dim_{d.id}']}" for d in a.params.rubric.dimensions)
         steps.append(("评分", f"基础得分 {c['base_score']}（{dims}）"))
-        docs = a.bonus_events[a.bonus_events["code"] == code]
-        steps.append(("加分", f"{c['bonus']} 分；" + ("；".join(f"{r.document_no}：{r.reason}" for r in docs.itertuples()) or "无加分材料")))
+        docs = index.bonus.get(code, [])
+        steps.append(("加分", f"{c['bonus']} 分；" + ("；".join(f"{r.document_no}：{r.reason}" for r in docs) or "无加分材料")))
         steps.append(("排名", f"总分 {c['total']}，第 {int(c['rank'])} 名" + (f"；{c['tie_break']}" if c["tie_break"] else "")))
-        steps.append(("与名额线的距离", _distance(a, code)))
+        steps.append(("与名额线的距离", _distance(a, c["total"], index.ranked)))
         tier = c["tier"]
         title = ("并列待定（" + c["pending_between"] + "）") if c["is_tie_pending"] else TIER_ZH.get(tier, "未入选") if isinstance(tier, str) else "未入选"
         if isinstance(c["decision"], str) and c["decision"]:
@@ -443,17 +469,16 @@ def county_ledger(a: Assessment, code: str) -> list[tuple[str, str]]:
     return steps
 
 
-def _distance(a: Assessment, code: str) -> str:
-    ranked = a.counties[a.counties["is_ranked"]].sort_values("position")
-    total = Decimal(ranked.set_index("code").at[code, "total"])
+def _distance(a: Assessment, total_text: str, ranked: list[tuple[int, int, str]]) -> str:
+    """How far a total is from the totals at the 10th and 20th places (the quota lines)."""
+    total = Decimal(total_text)
     parts = []
     for line in (a.params.tiers.model.quota, a.params.tiers.model.quota + a.params.tiers.advanced.quota):
-        at_line = ranked[(ranked["position"] <= line) & (ranked["position_last"] >= line)]
-        if at_line.empty:
+        at_line = [t for first, last, t in ranked if first <= line <= last]
+        if not at_line:
             parts.append(f"第{line}名：无人")
             continue
-        diff = total - Decimal(at_line["total"].iloc[0])
-        parts.append(f"与第{line}名（{at_line['total'].iloc[0]}）相差 {diff:+.2f}")
+        parts.append(f"与第{line}名（{at_line[0]}）相差 {total - Decimal(at_line[0]):+.2f}")
     return "；".join(parts)
 
 
@@ -508,7 +533,7 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
     run_time = run_time or dt.datetime.now().astimezone().isoformat(timespec="seconds")
     markup = (f"{_table(files)}"
               f"<p>软件：{_e('；'.join(versions))}；Python {_e(platform.python_version())}；代码版本（git）：<span class='la-mono'>{_e(_git_commit())}</span>；"
-              f"运行时间：<span class='la-run-time'>{_e(run_time)}</span></p>"
+              f'运行时间：<span class="la-run-time">{_e(run_time)}</span></p>'
               f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
     return _section("provenance", "十一、溯源", markup)
 

@@ -46,18 +46,70 @@ class RunResult:
     seconds: float
 
 
-def export_html(notebook_path: Path) -> str:
-    """The report: the executed notebook as self-contained HTML, code cells hidden."""
-    import nbformat
+class FontPrefetch:
+    """Cut the report's font in a background thread while the kernel runs (the CLI is idle then)."""
+
+    def __init__(self, data_dir: Path):
+        from concurrent.futures import ThreadPoolExecutor
+
+        from landassess.webfont import cjk_and_symbols, predicted_text, subset_font_css
+
+        self._chars = cjk_and_symbols(predicted_text(data_dir))
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._css = self._pool.submit(subset_font_css, "".join(sorted(self._chars)))
+
+    def css_for(self, text: str) -> str:
+        """The font for ``text``: the prefetched cut when it covers the text, else a new one."""
+        from landassess.webfont import cjk_and_symbols, subset_font_css
+
+        try:
+            if cjk_and_symbols(text) <= self._chars:
+                return self._css.result()
+            return subset_font_css(text)
+        finally:
+            self._pool.shutdown(wait=False)
+
+
+def _report_exporter_class():
+    """HTMLExporter without its final BeautifulSoup pass.
+
+    That pass adds alt texts (the report's template sets its own, in Chinese) and tabindex
+    attributes to code cells (the report has none); re-parsing a 700 KB page costs half a second.
+    """
     from nbconvert import HTMLExporter
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class ReportExporter(HTMLExporter):
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return ReportExporter
+
+
+def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=None) -> str:
+    """The report: the executed notebook as self-contained HTML, code cells hidden.
+
+    ``notebook`` is the executed notebook when the caller has it in memory (not read again).
+    """
+    import copy
+
+    import nbformat
 
     from landassess.webfont import notebook_text, subset_font_css
 
-    notebook = nbformat.read(notebook_path, as_version=4)
+    notebook = copy.deepcopy(notebook) if notebook is not None else nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:  # papermill gives its injected cell a random id; keep the page stable
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
-    exporter = HTMLExporter(
+    exporter = _report_exporter_class()(
         template_name="landassess_report",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
@@ -67,7 +119,8 @@ def export_html(notebook_path: Path) -> str:
     )
     resources = {
         "metadata": {"name": notebook_path.stem},
-        "landassess_font_css": subset_font_css(notebook_text(notebook)),
+        "landassess_font_css": (font.css_for(notebook_text(notebook)) if font
+                                else subset_font_css(notebook_text(notebook))),
     }
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     return body
@@ -105,10 +158,14 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             "previous_results": str(out / "results.csv") if locked else "",
             "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
         }
+        font = FontPrefetch(Path(data))
         try:
-            papermill.execute_notebook(
+            executed_notebook = papermill.execute_notebook(
                 str(notebooks_dir() / NOTEBOOK), str(executed), parameters=parameters,
                 kernel_name="python3", progress_bar=False, log_output=False,
+                # Written once at the end (and on failure), not after every cell: the report's
+                # outputs make each save half a megabyte.
+                request_save_on_cell_execute=False,
                 cwd=str(work),
                 # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
                 extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
@@ -120,7 +177,7 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             shutil.copyfile(executed, failed)
             raise RunError(EXIT_EXECUTION, f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
                                            f"失败的笔记本已保存到 {failed}") from error
-        (work / "report.html").write_text(export_html(executed), encoding="utf-8")
+        (work / "report.html").write_text(export_html(executed, font, executed_notebook), encoding="utf-8")
         _write_manifest(work, year)
         if locked:
             versions.archive_into(out, work)
@@ -133,12 +190,13 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
 
 def _write_manifest(folder: Path, year: int) -> None:
     """Add the output files and their hashes to ``manifest.json`` (inputs were written by the notebook)."""
-    from landassess.intake import sha256_file
+    import hashlib
 
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"year": year}
     manifest["outputs"] = {
-        p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

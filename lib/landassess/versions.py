@@ -9,11 +9,14 @@ what changed against that version: statuses, ranks and titles.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # the CLI checks locks before the kernel starts: keep pandas out of its start-up
+    import pandas as pd
 
 LOCK_FILE = "FINALIZED.json"
 VERSIONS_DIR = "versions"
@@ -36,8 +39,6 @@ def version_count(out: Path) -> int:
 
 def finalize(out: Path, year: int) -> dict:
     """Lock a year's outputs: record the hash of results.csv and the time."""
-    from landassess.intake import sha256_file
-
     out = Path(out)
     results = out / "results.csv"
     if not results.is_file():
@@ -45,7 +46,7 @@ def finalize(out: Path, year: int) -> dict:
     record = {
         "year": year,
         "finalized_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "results_sha256": sha256_file(results),
+        "results_sha256": hashlib.sha256(results.read_bytes()).hexdigest(),
         "version": version_count(out) + 1,
     }
     (out / LOCK_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
@@ -69,6 +70,8 @@ def archive_into(old: Path, new: Path) -> str:
 
 def compare_results(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
     """Per county and field (status, rank, tier): the value before and after, where it changed."""
+    import pandas as pd
+
     merged = previous.merge(current, on="code", how="outer", suffixes=("_before", "_after"))
     rows = []
     for field in COMPARED:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import string
+from pathlib import Path
 
 FAMILY = "Landassess Noto Sans SC"
 
@@ -54,3 +55,43 @@ def notebook_text(notebook) -> str:
             if output.get("text"):
                 parts.append(output["text"])
     return "".join(parts)
+
+
+def predicted_text(data_dir: Path) -> str:
+    """Text a year's report can show, known before the notebook runs.
+
+    The package's own Chinese (labels, messages, rules), the parameters, the division list and
+    every input file's text. The report's font is cut to this while the kernel works; if the
+    finished report shows a character outside it, the font is cut again (see ``runner``).
+    """
+    import zipfile
+
+    from landassess.paths import DATA_DIR, PACKAGE_DIR, params_dir
+
+    parts = [p.read_text(encoding="utf-8") for p in sorted(PACKAGE_DIR.rglob("*.py"))]
+    parts += [p.read_text(encoding="utf-8") for p in sorted(DATA_DIR.glob("*.csv"))]
+    parts += [p.read_text(encoding="utf-8") for p in sorted(params_dir().glob("*.yaml"))]
+    for path in sorted(Path(data_dir).iterdir()) if Path(data_dir).is_dir() else []:
+        try:
+            if path.suffix.lower() == ".csv":
+                raw = path.read_bytes()
+                for encoding in ("utf-8-sig", "gb18030"):
+                    try:
+                        parts.append(raw.decode(encoding))
+                        break
+                    except UnicodeDecodeError:
+                        continue
+            elif path.suffix.lower() == ".xlsx":
+                with zipfile.ZipFile(path) as archive:
+                    parts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
+                              if n.endswith(".xml") and ("sharedStrings" in n or "worksheets/" in n)]
+            elif path.suffix.lower() in (".txt", ".yaml", ".yml"):
+                parts.append(path.read_text(encoding="utf-8", errors="replace"))
+        except (OSError, zipfile.BadZipFile):
+            continue  # intake reports unreadable files; the font falls back to the report's own text
+    return "".join(parts)
+
+
+def cjk_and_symbols(text: str) -> set[str]:
+    """The characters of ``text`` outside ASCII (ASCII is always in the subset)."""
+    return {c for c in text if ord(c) > 0x7E}
