@@ -40,14 +40,15 @@ import datetime as dt
 import io
 import random
 import sys
-import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.writer.excel import ExcelWriter
+
+from landassess.vetoes import VETO_ORDER
+from landassess.xlsx import workbook_bytes
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """Repository root (this script lives in ``scripts/``)."""
@@ -399,16 +400,6 @@ YEARS = (
 """Hand-chosen settings of the three demo years."""
 
 
-VETO_ORDER = (
-    "media_exposure",
-    "mnr_supervised_case",
-    "special_action_incomplete",
-    "cultivated_ratio",
-    "cultivated_area",
-    "key_management_county",
-    "interview_or_accountability",
-)
-"""Veto ids in the order of SPEC 3.1."""
 
 LAND_VETO_ID = {
     "ratio_exact_15": "cultivated_ratio",
@@ -1029,25 +1020,7 @@ def xlsx_bytes_scores_wide(plan: YearPlan) -> bytes:
                 [evaluator, int(code)] + [float(format_score(matrix[(evaluator, c)])) for c in CRITERION_MAX]
             )
     workbook.properties.creator = "landassess demo generator"
-    workbook.properties.created = stamp
-    workbook.properties.modified = stamp
-    raw = io.BytesIO()
-    # ExcelWriter directly: openpyxl's save_workbook() would stamp "modified" with the clock.
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).save()
-    return rezip_fixed_dates(raw.getvalue(), stamp)
-
-
-def rezip_fixed_dates(data: bytes, stamp: dt.datetime) -> bytes:
-    """Rewrite a zip archive with the same entries in the same order and fixed entry dates."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return workbook_bytes(workbook, stamp)
 
 
 def write_year(plan: YearPlan, divisions: list[Division], out_dir: Path) -> list[Path]:

@@ -21,23 +21,18 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from browser_support import launched_chromium, require_browser
 from fixtures_xss import CONTACT_MARKERS, GOLDEN, PAYLOADS, contact_values, write_hostile_year
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "outputs" / "screenshots" / "report-2025.png"
 FONT_FAMILY = "Landassess Noto Sans SC"
 SECTIONS = ("一、概览", "二、公示名单与排名", "三、一票否决", "四、推荐名额", "五、评分", "六、加分",
             "七、实地查验与异议", "八、数据问题", "九、逐县说明", "十、假设与口径", "十一、溯源")
 
-if not CHROMIUM.is_file():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')",
-                               exc_type=ImportError)
+sync_api = require_browser()
 
 
 # ----------------------------------------------------------------------------- fixtures
@@ -60,13 +55,8 @@ def hostile_run(tmp_path_factory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                              args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium(sync_api) as chromium:
+        yield chromium
 
 
 class OpenedReport:

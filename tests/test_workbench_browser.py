@@ -38,12 +38,11 @@ from pathlib import Path
 
 import pytest
 
+from browser_support import launched_chromium, require_browser
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "outputs" / "screenshots" / "workbench.png"
 NOTEBOOK = "notebooks/workbench.ipynb"
 DATA_ROOT, YEAR = "demo", 2024            # the notebook's parameters: data_root="../demo", year=2024
@@ -53,10 +52,7 @@ SAME = "称号名单与正式参数的结果相同"
 SCREENSHOT_FONT = "Landassess Test CJK"   # the packaged font, added to the page for the screenshot only
 CJK_RANGES = "U+3000-303F, U+3400-4DBF, U+4E00-9FFF, U+F900-FAFF, U+FF00-FFEF"  # the font serves only these
 
-if not CHROMIUM.is_file():
-    pytest.skip(f"{CHROMIUM} is missing (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')",
-                               exc_type=ImportError)
+sync_api = require_browser()
 pytest.importorskip("jupyterlab", reason="jupyterlab is not installed (pip install -e .)", exc_type=ImportError)
 pytest.importorskip("ipywidgets", reason="ipywidgets is not installed (pip install -e .)", exc_type=ImportError)
 
@@ -166,12 +162,8 @@ def lab(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium(sync_api) as chromium:
+        yield chromium
 
 
 class LabPage:
