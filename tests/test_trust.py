@@ -19,6 +19,7 @@ from landassess.versions import compare_results
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 PARAMS = str(GOLDEN / "params.yaml")
+ROOT_DIVISIONS = Path(__file__).resolve().parent.parent / "lib" / "landassess" / "data" / "jiangsu_divisions.csv"
 
 
 def landassess(*args: str) -> subprocess.CompletedProcess:
@@ -143,3 +144,34 @@ def test_validate_writes_correction_notices_per_county(tmp_path):
     assert proc.returncode == 1
     names = sorted(p.name.split("-")[0] for p in notices.iterdir())
     assert names == ["320481", "320682", "321183", "321202", "321323"]
+
+
+@pytest.mark.parametrize("value", [
+    pytest.param("../../etc/passwd", id="parent-escape"),
+    pytest.param("/etc/passwd", id="absolute-outside"),
+])
+def test_paths_in_params_cannot_leave_their_folder(tmp_path, value):
+    from landassess.params import ParamsError, load_params
+
+    params = tmp_path / "p.yaml"
+    params.write_text(f"divisions:\n  file: '{value}'\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="之外"):
+        load_params(2025, params)
+
+
+def test_path_beside_the_params_file_is_allowed(tmp_path):
+    from landassess.params import load_params
+
+    shutil.copy(ROOT_DIVISIONS, tmp_path / "list.csv")
+    params = tmp_path / "p.yaml"
+    params.write_text("divisions:\n  file: list.csv\n", encoding="utf-8")
+    assert load_params(2025, params).divisions.file == str(tmp_path / "list.csv")
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    from landassess.params import ParamsError, load_params
+
+    params = tmp_path / "p.yaml"
+    params.write_text("spot_check: !!python/object/apply:os.system ['echo pwned']\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="YAML"):
+        load_params(2025, params)

@@ -326,8 +326,25 @@ def load_params(year: int, params_file: Path | None = None, root: Path | None = 
     """Load base, year and override files, merge them and validate (raises ParamsError)."""
     merged: dict[str, Any] = {}
     for path in parameter_files(year, params_file, root):
-        merged = deep_merge(merged, read_yaml(path))
+        data = read_yaml(path)
+        file = (data.get("divisions") or {}).get("file") if isinstance(data.get("divisions"), dict) else None
+        if file:
+            data = deep_merge(data, {"divisions": {"file": str(confined_path(file, Path(path).parent))}})
+        merged = deep_merge(merged, data)
     return validate_params(merged)
+
+
+def confined_path(value: str, folder: Path) -> Path:
+    """A path named in a parameter file, resolved against and confined to that file's folder.
+
+    Parameters travel between offices: a file must not make the tool read (or write) outside the
+    folder it came with.
+    """
+    folder = folder.resolve()
+    path = (folder / value).resolve()
+    if not path.is_relative_to(folder):
+        raise ParamsError(f"参数中的路径“{value}”指向参数文件所在文件夹（{folder}）之外，不予使用")
+    return path
 
 
 def validate_params(data: dict[str, Any]) -> Params:
