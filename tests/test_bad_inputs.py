@@ -130,7 +130,7 @@ def test_command_line_stops_with_exit_code_3_and_no_traceback(command: str, tmp_
     (out / "results.csv").write_text("earlier output\n", encoding="utf-8")
     args = [sys.executable, "-m", "landassess.cli", command, "--year", str(YEAR), "--data", str(folder),
             "--params", str(PARAMS)] + (["--out", str(out)] if command == "run" else [])
-    proc = subprocess.run(args, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert proc.returncode == 3, proc.stderr
     assert "Traceback" not in proc.stderr
     assert "耕地数据" in proc.stderr and "land_stats" in proc.stderr

@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,8 @@ pytestmark = pytest.mark.slow
 
 
 def landassess(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    """Run the command line from a scratch folder, so default outputs never land in the checkout."""
+    cwd = cwd or Path(tempfile.mkdtemp(prefix="landassess-cli-"))
     return subprocess.run([*LANDASSESS, *args], capture_output=True, text=True, cwd=cwd, timeout=300)
 
 

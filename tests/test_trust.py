@@ -5,6 +5,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import openpyxl
@@ -23,8 +24,9 @@ ROOT_DIVISIONS = Path(__file__).resolve().parent.parent / "lib" / "landassess" /
 
 
 def landassess(*args: str) -> subprocess.CompletedProcess:
+    """Run the command line from a scratch folder, so default outputs never land in the checkout."""
     return subprocess.run([sys.executable, "-m", "landassess.cli", *args], capture_output=True, text=True,
-                          timeout=300)
+                          timeout=300, cwd=tempfile.mkdtemp(prefix="landassess-cli-"))
 
 
 def sha(path: Path) -> str:

@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import os
+import sys
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
@@ -40,7 +41,8 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
     with ProcessPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params) for y in years]
-        with tqdm(total=len(futures), desc="年度", unit="年", ncols=70) as bar:
+        # The bar on a terminal; in a log, only the line per finished year.
+        with tqdm(total=len(futures), desc="年度", unit="年", ncols=70, disable=not sys.stderr.isatty()) as bar:
             for future in as_completed(futures):
                 year, seconds, message, code = future.result()
                 bar.write(f"  {year}：" + (f"完成（{seconds:.1f} 秒）" if code == EXIT_OK else f"失败 — {message}"))
