@@ -274,25 +274,18 @@ LEVEL_EXPECTED = "层级：国家(级)、省(级) 或 市(级)"
 
 def parse_level(raw: Any) -> str:
     """Authority or document level: national, provincial, city (or county)."""
-    check_readable(raw)
-    text = normalize_text(raw)
-    if text is None:
-        raise BadValue(LEVEL_EXPECTED, "层级为空")
-    level = _LEVELS.get(text.lower())
-    if level is None:
-        raise BadValue(LEVEL_EXPECTED, f"“{display_value(text)}”不是可识别的层级")
-    return level
+    return parse_choice(raw, _LEVELS, LEVEL_EXPECTED, what="层级")
 
 
-def parse_choice(raw: Any, choices: dict[str, str], expected: str) -> str:
+def parse_choice(raw: Any, choices: dict[str, str], expected: str, what: str = "取值") -> str:
     """A value from a fixed vocabulary (ids or Chinese names, case-insensitive)."""
     check_readable(raw)
     text = normalize_text(raw)
     if text is None:
-        raise BadValue(expected, "取值为空")
+        raise BadValue(expected, f"{what}为空")
     value = choices.get(text.lower())
     if value is None:
-        raise BadValue(expected, f"“{display_value(text)}”不是可识别的取值")
+        raise BadValue(expected, f"“{display_value(text)}”不是可识别的{what}")
     return value
 
 
