@@ -609,6 +609,8 @@ def _blank_out(rows: list[list[Any]] | pd.DataFrame) -> pd.DataFrame:
     if isinstance(rows, pd.DataFrame):
         frame = rows
     else:
+        width = max((len(r) for r in rows), default=0)
+        rows = [list(r) + [None] * (width - len(r)) if len(r) < width else r for r in rows]
         frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame(dtype=object)
     frame.columns = range(frame.shape[1])
     for column in frame.columns:
