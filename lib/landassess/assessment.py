@@ -17,7 +17,7 @@ import pandas as pd
 from landassess import bonus as bonus_rules
 from landassess import ranking, recommendation, scoring, verification, vetoes
 from landassess.divisions import Divisions, load_divisions
-from landassess.intake import YearInputs, load_year
+from landassess.intake import VETO_TYPES, YearInputs, load_year
 from landassess.params import Params, load_params
 from landassess.problems import ERROR, Problem, problems_frame
 
@@ -188,7 +188,7 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
     ]
     found += [
         Problem(NOTICE, "veto_events", f"否决事项未计入：{r.reason}", file=r.file, sheet=r.sheet, row=int(r.row),
-                column="类型", value=r.type, code=r.code)
+                column="类型", value=VETO_TYPES[r.type], code=r.code)
         for r in events[~events["counts"]].itertuples()
     ]
     found += [

@@ -101,6 +101,7 @@ def quota_use(a: Assessment) -> Figure:
     ax.bar([i + 0.2 for i in x], q["over_quota"], width=0.4, bottom=q["admitted"], color="#b3261e", label="超出推荐名额")
     ax.set_xticks(list(x), q["city"], fontsize=8, rotation=30)
     ax.set_ylabel("县级单位数")
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_title("各设区市推荐名额使用情况（六(二)：不超过所辖县级单位的40%）")
     ax.legend(fontsize=8)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2)

@@ -78,6 +78,16 @@ def _num(value: Decimal | Fraction | None, decimals: int = 2) -> str:
     return str(round_half_up(value, decimals)) if isinstance(value, Fraction) else f"{value.normalize():f}"
 
 
+def _share_pct(share: Decimal) -> str:
+    """0.4 → 40%, 0.35 → 35%."""
+    return f"{(share * 100).normalize():f}%"
+
+
+def _source_zh(source: str) -> str:
+    """A parameter's source for the reader: "assumption" becomes a Chinese note."""
+    return source.replace("assumption", "假设（方案未规定）") if source else ""
+
+
 def _section(anchor: str, title: str, body: str) -> HTMLFragment:
     return HTMLFragment(f'<section id="{anchor}"><h2>{_e(title)}</h2>{body}</section>')
 
@@ -261,7 +271,7 @@ def quotas_section(a: Assessment) -> HTMLFragment:
         "结果": r["reason"], "文件行": [f"{f} 第{n}行" for f, n in zip(r["file"], r["row"], strict=True)],
     })
     share = a.params.recommendation.quota_share
-    markup = (f'<p class="la-note">六(二)：推荐单位数量不超过所辖县（市、区）的 {share * 100:g}%，名额 = ⌊{share} × 县级单位数⌋；'
+    markup = (f'<p class="la-note">六(二)：推荐单位数量不超过所辖县（市、区）的 {_share_pct(share)}，名额 = ⌊{share} × 县级单位数⌋；'
               f"按推荐顺序取前若干名，其余为“超出推荐名额”。</p>{_table(frame, row_classes=classes)}"
               f"<h3>推荐明细</h3>{_table(rows)}")
     return _section("quotas", "四、推荐名额", markup)
@@ -291,7 +301,7 @@ def scoring_section(a: Assessment) -> HTMLFragment:
         "评委数": flagged["n"], "最低": flagged["min"].map(_num), "最高": flagged["max"].map(_num),
         "极差": flagged["spread"].map(_num), "满分": flagged["max_points"].map(lambda x: f"{x.normalize():f}"),
     })
-    rubric = pd.DataFrame([{"维度": d.name, "指标": c.id, "内容": c.name, "满分": f"{c.max.normalize():f}", "来源": c.source}
+    rubric = pd.DataFrame([{"维度": d.name, "指标": c.id, "内容": c.name, "满分": f"{c.max.normalize():f}", "来源": _source_zh(c.source)}
                            for d in a.params.rubric.dimensions for c in d.criteria])
     trim = a.params.scoring.trim
     method = (f"去掉最高、最低各 {trim.count} 个（评委不少于 {trim.min_evaluators} 人时）后取平均" if trim.count
@@ -299,7 +309,7 @@ def scoring_section(a: Assessment) -> HTMLFragment:
     markup = (f'<p class="la-note">每项指标得分 = {method}；基础得分 = 13 项之和；总分 = 基础得分 + 加分。'
               f"计算全程精确，只在显示和排名时四舍五入到两位小数。缺少评分的指标不插补，该县为“材料不全”。</p>"
               f"<h3>各县指标平均分</h3>{_table(table)}"
-              f"<h3>评委分歧（极差超过满分的 {share * 100:g}%）</h3>{_table(flags, empty='没有评委分歧超过阈值的指标。')}"
+              f"<h3>评委分歧（极差超过满分的 {_share_pct(share)}）</h3>{_table(flags, empty='没有评委分歧超过阈值的指标。')}"
               f"<h3>评估指标（假设口径）</h3>{_table(rubric)}")
     return _section("scoring", "五、评分", markup)
 
@@ -488,7 +498,7 @@ def _distance(a: Assessment, total_text: str, ranked: list[tuple[int, int, str]]
 def assumptions_section(a: Assessment) -> HTMLFragment:
     """What the notice does not fix: the rubric, thresholds' readings and other choices."""
     p = params_as_dict(a.params)
-    sources = [(k, v.get("source", "")) for k, v in p.items() if isinstance(v, dict) and "source" in v]
+    sources = [(k, _source_zh(v.get("source", ""))) for k, v in p.items() if isinstance(v, dict) and "source" in v]
     frame = pd.DataFrame(sources, columns=["参数组", "来源或假设"])
     items = [
         "《评估细则》未公开：13项指标、分组与满分为假设，保存在参数文件中，可替换而无需改代码。",
