@@ -46,6 +46,32 @@ class RunResult:
     seconds: float
 
 
+class WarmKernel:
+    """The year's kernel, started before papermill is imported and told to import the libraries.
+
+    Importing papermill costs this process a couple of seconds; meanwhile the kernel, on the other
+    core, starts and imports pandas, matplotlib and landassess. papermill then runs the notebook
+    on this kernel (one kernel per year) and finds the imports done.
+    """
+
+    WARM_UP = "import pandas, matplotlib.pyplot, landassess.assessment, landassess.report, landassess.figures"
+
+    def __init__(self, cwd: Path):
+        from jupyter_client.manager import KernelManager
+
+        self.manager = KernelManager(kernel_name="python3")
+        # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
+        self.manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(cwd))
+        self._client = self.manager.client()
+        self._client.start_channels()
+        self._client.execute(self.WARM_UP, silent=True, store_history=False)
+
+    def shutdown(self) -> None:
+        self._client.stop_channels()
+        if self.manager.has_kernel:
+            self.manager.shutdown_kernel(now=True)
+
+
 class FontPrefetch:
     """Cut the report's font in a background thread while the kernel runs (the CLI is idle then)."""
 
@@ -133,9 +159,6 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
     A finalised output folder is only replaced with ``force``; its files are then kept as the
     next ``versions/vN`` and the new report lists what changed.
     """
-    import papermill
-    from papermill.exceptions import PapermillExecutionError
-
     from landassess import versions
 
     started = time.perf_counter()
@@ -158,7 +181,11 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             "previous_results": str(out / "results.csv") if locked else "",
             "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
         }
+        kernel = WarmKernel(work)  # starts importing while this process imports papermill
         font = FontPrefetch(Path(data))
+        import papermill
+        from papermill.exceptions import PapermillExecutionError
+
         try:
             executed_notebook = papermill.execute_notebook(
                 str(notebooks_dir() / NOTEBOOK), str(executed), parameters=parameters,
@@ -166,9 +193,7 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
                 # Written once at the end (and on failure), not after every cell: the report's
                 # outputs make each save half a megabyte.
                 request_save_on_cell_execute=False,
-                cwd=str(work),
-                # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
-                extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
+                cwd=str(work), km=kernel.manager,
             )
         except PapermillExecutionError as error:
             if error.ename in _INPUT_ERRORS:
@@ -183,6 +208,8 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             versions.archive_into(out, work)
         _replace_folder(work, out)
     finally:
+        if "kernel" in locals():
+            kernel.shutdown()
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
     return RunResult(year, out, time.perf_counter() - started)
