@@ -1,7 +1,7 @@
 """``landassess batch``: several years in parallel, then ``index.html`` across the years.
 
-One process per year (each starts its own kernel), as many at once as there are cores. The
-index page links each year's report and shows titles per county over the years, repeat winners
+Each year runs as its own ``landassess run`` process (its own kernel; one year's failure cannot
+disturb another), as many at once as there are cores. The index page links each year's report and shows titles per county over the years, repeat winners
 and score trends; like the reports it is self-contained (fonts and charts inlined).
 """
 
@@ -11,23 +11,27 @@ import base64
 import io
 import json
 import os
+import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 import pandas as pd
 
-from landassess.runner import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, TEMPLATES_DIR, RunError, run_year
+from landassess.runner import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, TEMPLATES_DIR
 
 TIER_ZH = {"model": "模范", "advanced": "先进"}
 
 
 def _run_one(year: int, data: Path, out: Path, params: Path | None) -> tuple[int, float, str, int]:
-    try:
-        result = run_year(year, data, out, params)
-        return year, result.seconds, "", EXIT_OK
-    except RunError as error:
-        return year, 0.0, error.message, error.exit_code
+    """One year as a ``landassess run`` process: (year, seconds, message, exit code)."""
+    command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(year), "--data", str(data),
+               "--out", str(out)] + (["--params", str(params)] if params else [])
+    started = time.perf_counter()
+    proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    message = proc.stderr.strip() if proc.returncode != EXIT_OK else ""
+    return year, time.perf_counter() - started, message, proc.returncode
 
 
 def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | None = None,
@@ -39,7 +43,7 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
     failures: dict[int, str] = {}
     codes: list[int] = []
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params) for y in years]
         # The bar on a terminal; in a log, only the line per finished year.
         with tqdm(total=len(futures), desc="年度", unit="年", ncols=70, disable=not sys.stderr.isatty()) as bar:

@@ -55,6 +55,20 @@ class WarmKernel:
     """
 
     WARM_UP = "import pandas, matplotlib.pyplot, landassess.assessment, landassess.report, landassess.figures"
+    _used = False
+
+    @classmethod
+    def first_in_process(cls, cwd: Path) -> WarmKernel | None:
+        """A warm kernel for the process's first year; ``None`` after that.
+
+        The command line runs one year per process (``batch`` starts one process per year). A
+        synchronous kernel manager handed to papermill's asynchronous client works once per
+        process; later years in the same process let papermill start the kernel itself.
+        """
+        if cls._used:
+            return None
+        cls._used = True
+        return cls(cwd)
 
     def __init__(self, cwd: Path):
         from jupyter_client.manager import KernelManager
@@ -181,7 +195,7 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             "previous_results": str(out / "results.csv") if locked else "",
             "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
         }
-        kernel = WarmKernel(work)  # starts importing while this process imports papermill
+        kernel = WarmKernel.first_in_process(work)  # starts importing while this process imports papermill
         font = FontPrefetch(Path(data))
         import papermill
         from papermill.exceptions import PapermillExecutionError
@@ -193,7 +207,9 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
                 # Written once at the end (and on failure), not after every cell: the report's
                 # outputs make each save half a megabyte.
                 request_save_on_cell_execute=False,
-                cwd=str(work), km=kernel.manager,
+                cwd=str(work), **({"km": kernel.manager} if kernel else {
+                    # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
+                    "extra_arguments": ["--IPKernelApp.log_level=CRITICAL"]}),
             )
         except PapermillExecutionError as error:
             if error.ename in _INPUT_ERRORS:
@@ -208,7 +224,7 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
             versions.archive_into(out, work)
         _replace_folder(work, out)
     finally:
-        if "kernel" in locals():
+        if locals().get("kernel"):
             kernel.shutdown()
         if work.exists():
             shutil.rmtree(work, ignore_errors=True)
