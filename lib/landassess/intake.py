@@ -809,26 +809,23 @@ def _parse_codes(ctx: _Context, out: pd.DataFrame) -> pd.Series:
     values, errors = _parse_column(raw, v.parse_code)
     known = set(ctx.divisions.codes)
     prefixes = ctx.divisions.city_prefixes()
-    codes = []
-    for i, (code, error) in enumerate(zip(values, errors, strict=True)):
+    codes = pd.Series(values, index=out.index, dtype=object)
+    is_bad = pd.Series([e is not None for e in errors], index=out.index) | ~codes.isin(known)
+    valid_column = out.columns.get_loc("is_valid")
+    for i in np.flatnonzero(is_bad.to_numpy()):  # only the bad rows are looked at one by one
+        code, error = values[i], errors[i]
         if error is not None:
             ctx.add(ERROR, i, "code", error.message or error.expected, value=raw.iat[i],
                     expected=error.expected, affects=False)
-            out.iat[i, out.columns.get_loc("is_valid")] = False
-            codes.append("")
-            continue
-        if code not in known:
+        else:
             if code[:4] in prefixes and code[4] == "7":
                 message = f"{code} 是开发区（功能区）代码，不是经国务院批准设立的县级行政区，不是评估对象（五）"
             else:
                 message = f"{code} 不在县级行政区划名单中"
             ctx.add(ERROR, i, "code", message, value=raw.iat[i],
                     expected="名单中的县级行政区划代码", code=code, affects=False)
-            out.iat[i, out.columns.get_loc("is_valid")] = False
-            codes.append("")
-            continue
-        codes.append(code)
-    out["code"] = codes
+        out.iat[i, valid_column] = False
+    out["code"] = codes.where(~is_bad, "")
     return out["code"]
 
 
@@ -1080,7 +1077,18 @@ def _parse_scores(ctx: _Context) -> pd.DataFrame:
     is_valid = out["is_valid"].to_numpy().copy()
     criteria = out["criterion"].tolist()
     in_range: dict[tuple[str, Any], bool] = {}  # one comparison per distinct (criterion, score)
-    for i, error in enumerate(errors):
+    # Rows worth a look: a score that could not be read, or one that may be out of range. The
+    # range is checked per distinct (criterion, score) pair: a score sheet repeats a few hundred.
+    crit_codes, crit_values = pd.factorize(pd.Series(criteria, dtype=object), use_na_sentinel=True)
+    score_codes, score_values = pd.factorize(pd.Series(scores, dtype=object), use_na_sentinel=True)
+    allowed = np.array([[c is not None and s is not None and 0 <= s <= maxima[c] for s in score_values]
+                        for c in crit_values], dtype=bool).reshape(len(crit_values), len(score_values))
+    known = (crit_codes >= 0) & (score_codes >= 0)
+    fine = np.zeros(len(errors), dtype=bool)
+    fine[known] = allowed[crit_codes[known], score_codes[known]]
+    look = np.flatnonzero(~fine | np.array([e is not None for e in errors], dtype=bool))
+    for i in look:
+        error = errors[i]
         criterion, score = criteria[i], scores[i]
         problem = None
         if error is not None:
