@@ -75,16 +75,11 @@ def cross_year_table(out_root: Path, years: list[int]) -> pd.DataFrame:
 
 def _trend_chart(long: pd.DataFrame) -> str:
     """Totals over the years of the counties titled at least once, as an inline PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from landassess.figures import setup_fonts
+    from landassess.figures import new_figure, setup_fonts
 
     setup_fonts()
     titled = long[long["tier"] != ""]["code"].unique()
-    fig, ax = plt.subplots(figsize=(10, 4.5), dpi=100)
+    fig, ax = new_figure((10, 4.5))
     for _, group in long[long["code"].isin(titled) & (long["total"] != "")].groupby("code"):
         group = group.sort_values("year")
         ax.plot(group["year"], group["total"].astype(float), marker="o", linewidth=1, alpha=0.6,
@@ -98,7 +93,6 @@ def _trend_chart(long: pd.DataFrame) -> str:
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
-    plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from landassess.assessment import Assessment
@@ -28,8 +27,14 @@ def setup_fonts() -> str:
 # extra time (a third of a chart's cost).
 
 
+def new_figure(figsize: tuple[float, float], dpi: int = 100):
+    """A figure and its axes outside pyplot: no backend figure manager, nothing left to close."""
+    fig = Figure(figsize=figsize, dpi=dpi)
+    return fig, fig.subplots()
+
+
 def show(fig: Figure) -> None:
-    """Display a figure as PNG with its title as the image's description, then close it."""
+    """Display a figure as PNG with its title as the image's description."""
     import io
 
     from IPython.display import Image, display
@@ -37,7 +42,6 @@ def show(fig: Figure) -> None:
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     title = "；".join(ax.get_title() for ax in fig.axes if ax.get_title()) or "图表"
-    plt.close(fig)
     display(Image(data=buffer.getvalue(), format="png", metadata={"alt": title}))
 
 
@@ -48,7 +52,7 @@ def _ranked(a: Assessment):
 def ranked_totals(a: Assessment) -> Figure:
     """Ranked totals, coloured by provisional tier, with the 10th and 20th place lines."""
     ranked = _ranked(a)
-    fig, ax = plt.subplots(figsize=(10, max(3.0, 0.28 * len(ranked) + 1.2)), dpi=100)
+    fig, ax = new_figure(figsize=(10, max(3.0, 0.28 * len(ranked) + 1.2)), dpi=100)
     labels = [f"{r.rank}. {r.name}（{r.city}）" for r in ranked.itertuples()]
     totals = [float(Decimal(t)) for t in ranked["total"]]
     colors = [PENDING_COLOR if p else MODEL_COLOR if t == "model" else ADVANCED_COLOR if t == "advanced" else OTHER_COLOR
@@ -77,7 +81,7 @@ def dimension_profiles(a: Assessment) -> Figure:
     titled = ranked[ranked["tier"].isin(["model", "advanced"]) | ranked["is_tie_pending"]]
     dims = a.params.rubric.dimensions
     maxima = [float(sum((c.max for c in d.criteria), Decimal(0))) for d in dims]
-    fig, ax = plt.subplots(figsize=(10, 4.2), dpi=100)
+    fig, ax = new_figure(figsize=(10, 4.2), dpi=100)
     for r in titled.itertuples():
         shares = [100 * float(Decimal(getattr(r, f"dim_{d.id}"))) / m for d, m in zip(dims, maxima, strict=True)]
         ax.plot(range(len(dims)), shares, marker="o", linewidth=1,
@@ -94,7 +98,7 @@ def dimension_profiles(a: Assessment) -> Figure:
 def quota_use(a: Assessment) -> Figure:
     """Per city: quota, admitted and over-quota recommendations."""
     q = a.quotas
-    fig, ax = plt.subplots(figsize=(10, 3.8), dpi=100)
+    fig, ax = new_figure(figsize=(10, 3.8), dpi=100)
     x = range(len(q))
     ax.bar([i - 0.2 for i in x], q["quota"], width=0.4, color="#cfd8e3", label="推荐名额")
     ax.bar([i + 0.2 for i in x], q["admitted"], width=0.4, color=ADVANCED_COLOR, label="名额内推荐")
@@ -115,7 +119,7 @@ def evaluator_spread(a: Assessment) -> Figure:
     data = [[100 * float(Fraction(s) / Fraction(m)) for s, m in zip(g["spread"], g["max_points"], strict=True)]
             for _, g in crit.groupby("criterion")] if not crit.empty else []
     present = sorted(crit["criterion"].unique()) if not crit.empty else []
-    fig, ax = plt.subplots(figsize=(10, 3.8), dpi=100)
+    fig, ax = new_figure(figsize=(10, 3.8), dpi=100)
     if data:
         ax.boxplot(data, tick_labels=present)
     share = float(a.params.report.spread_flag_share) * 100
