@@ -19,7 +19,7 @@ from landassess import ranking, recommendation, scoring, verification, vetoes
 from landassess.divisions import Divisions, load_divisions
 from landassess.intake import VETO_TYPES, YearInputs, load_year
 from landassess.params import Params, load_params
-from landassess.problems import ERROR, Problem, problems_frame
+from landassess.problems import ERROR, NOTICE, Problem, problems_frame
 
 STATUSES = (
     "not_declared", "vetoed", "not_recommended", "over_quota", "incomplete", "disqualified",
@@ -172,8 +172,6 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
     Over-quota recommendations, possible 弄虚作假, events and documents that did not count. None of
     them makes a county incomplete.
     """
-    from landassess.problems import NOTICE
-
     found = [
         Problem(ERROR, "recommendations", f"推荐超出名额：{r.reason}（六(二)），该县为“超出推荐名额”", file=r.file,
                 sheet=r.sheet, row=int(r.row), column="推荐顺序", value=str(r.order), code=r.code,
@@ -202,8 +200,6 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
 def _note_unassessed_scores(scores: pd.DataFrame, assessed: set[str], inputs: YearInputs,
                             problems: list[Problem]) -> None:
     """Scores given to a county that is not assessed are ignored, and said so once per county."""
-    from landassess.problems import NOTICE
-
     others = scores[(scores["code"] != "") & ~scores["code"].isin(assessed)]
     summary = others.groupby("code", sort=True)["row"].agg(["size", "first"])
     for code, count, row in zip(summary.index, summary["size"], summary["first"], strict=True):

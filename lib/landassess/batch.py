@@ -21,8 +21,6 @@ import pandas as pd
 
 from landassess.runner import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, TEMPLATES_DIR
 
-TIER_ZH = {"model": "模范", "advanced": "先进"}
-
 
 def _run_one(year: int, data: Path, out: Path, params: Path | None) -> tuple[int, float, str, int]:
     """One year as a ``landassess run`` process: (year, seconds, message, exit code)."""

@@ -12,8 +12,9 @@ import datetime as dt
 from pathlib import Path
 
 from landassess.divisions import Divisions
+from landassess.intake import DECISIONS
 
-DECISION_ZH = {"model": "模范", "advanced": "先进", "not_selected": "未入选"}
+DECISION_ZH = DECISIONS  # model/advanced/not_selected → 模范/先进/未入选, the decisions table's vocabulary
 HEADER = ["code", "decision", "reason", "decided_by", "decided_on"]
 
 

@@ -28,7 +28,6 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import hashlib
 import io
 import itertools
 import re
@@ -47,6 +46,7 @@ import pandas as pd
 from landassess import values as v
 from landassess.divisions import Divisions
 from landassess.params import Params
+from landassess.paths import sha256_file
 from landassess.problems import ERROR, FATAL, NOTICE, TABLE_ZH, InputError, Problem
 
 VETO_TYPES = {
@@ -1202,7 +1202,7 @@ _PARSERS: dict[str, Callable[[_Context], pd.DataFrame]] = {
 }
 
 
-def empty_table(name: str, params: Params) -> pd.DataFrame:
+def empty_table(name: str) -> pd.DataFrame:
     """An optional table that is absent: no rows, the parsed columns."""
     columns = {
         "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
@@ -1212,12 +1212,6 @@ def empty_table(name: str, params: Params) -> pd.DataFrame:
     return frame.astype({"is_valid": bool})
 
 
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 DEMO_MARKER = "DEMO_DATA.txt"
@@ -1308,7 +1302,7 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
                 fatal.append(_fatal(name, f"{spec.zh}表的文件 {'、'.join(p.name for p in others)} 格式不支持",
                                     others[0], f"文件 {name}.csv 或 {name}.xlsx（" + _SAVE_AS + "）"))
             elif spec.optional:
-                tables[name] = empty_table(name, params)
+                tables[name] = empty_table(name)
             else:
                 fatal.append(_fatal(name, f"缺少必需的{spec.zh}表（{name}.csv 或 {name}.xlsx）", None,
                                     f"文件 {name}.csv 或 {name}.xlsx"))

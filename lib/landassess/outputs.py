@@ -14,6 +14,7 @@ import pandas as pd
 from landassess.assessment import STATUS_ZH, Assessment
 from landassess.params import params_as_dict
 from landassess.problems import SEVERITY_ZH, TABLE_ZH
+from landassess.ranking import TIER_ZH
 from landassess.xlsx import save_workbook
 
 PUBLICITY_COLUMNS = {
@@ -36,7 +37,7 @@ def publicity_list(assessment: Assessment) -> pd.DataFrame:
     shown = counties[counties["tier"].isin(["model", "advanced"]) | counties["is_tie_pending"].eq(True)]
     shown = shown.sort_values(["position", "code"]).copy()
     shown["tier_zh"] = [
-        "并列待定（" + p + "）" if pending else {"model": "模范", "advanced": "先进"}[t]
+        "并列待定（" + p + "）" if pending else TIER_ZH[t]
         for t, pending, p in zip(shown["tier"], shown["is_tie_pending"], shown["pending_between"], strict=True)
     ]
     shown["rank"] = shown["rank"].astype(int)

@@ -7,6 +7,7 @@ In a checkout (an editable install) they are the repository's top-level ``params
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -33,3 +34,12 @@ def params_dir() -> Path:
 def notebooks_dir() -> Path:
     """The folder of the assessment notebooks."""
     return project_root() / "notebooks"
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes, as lowercase hex (``sha256sum``)."""
+    digest = hashlib.sha256()
+    with Path(path).open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

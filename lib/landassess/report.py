@@ -19,7 +19,7 @@ import pandas as pd
 
 from landassess.assessment import STATUS_ZH, STATUSES, Assessment
 from landassess.bonus import BONUS_CLAUSE
-from landassess.intake import BONUS_KINDS, EVENT_VETO_TYPES
+from landassess.intake import BONUS_KINDS, DECISIONS, EVENT_VETO_TYPES
 from landassess.params import params_as_dict
 from landassess.paths import project_root
 from landassess.problems import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
@@ -171,7 +171,7 @@ def _tie_text(row) -> str:
     if row.tie_break:
         parts.append(row.tie_break)
     if isinstance(row.decision, str) and row.decision:
-        parts.append(f"评审决定：{ {'model': '模范', 'advanced': '先进', 'not_selected': '未入选'}[row.decision]}（理由：{row.decision_reason}）")
+        parts.append(f"评审决定：{DECISIONS[row.decision]}（理由：{row.decision_reason}）")
     return "；".join(parts)
 
 
@@ -181,7 +181,7 @@ def _decisions_table(a: Assessment) -> str:
         return '<h3>评审委员会决定</h3><p class="la-note">本年度未记录评审决定。</p>'
     frame = pd.DataFrame({
         "县级代码": d["code"], "县（市、区）": d["code"].map(a.divisions.name_of()),
-        "决定": d["decision"].map({"model": "模范", "advanced": "先进", "not_selected": "未入选"}),
+        "决定": d["decision"].map(DECISIONS),
         "理由": d["reason"], "决定人": d["decided_by"], "日期": d["decided_on"].map(lambda x: x.isoformat() if x else ""),
         "是否采用": d["note"],
     })
@@ -470,7 +470,7 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
         tier = c["tier"]
         title = ("并列待定（" + c["pending_between"] + "）") if c["is_tie_pending"] else TIER_ZH.get(tier, "未入选") if isinstance(tier, str) else "未入选"
         if isinstance(c["decision"], str) and c["decision"]:
-            title += f"；评审决定：{ {'model': '模范', 'advanced': '先进', 'not_selected': '未入选'}[c['decision']]}（{c['decision_reason']}）"
+            title += f"；评审决定：{DECISIONS[c['decision']]}（{c['decision_reason']}）"
         steps.append(("称号", title))
         drawn = "被抽中实地查验" if c["spot_check"] else "未被抽中"
         outcome = c["disqualified_reason"] or "未记录取消资格的情形"

@@ -233,13 +233,12 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
 
 def _write_manifest(folder: Path, year: int) -> None:
     """Add the output files and their hashes to ``manifest.json`` (inputs were written by the notebook)."""
-    import hashlib
+    from landassess.paths import sha256_file
 
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"year": year}
     manifest["outputs"] = {
-        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
+        p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 

@@ -12,12 +12,12 @@ import hashlib
 
 import pandas as pd
 
+from landassess.intake import DECISIONS
 from landassess.params import Params
 from landassess.problems import ERROR, NOTICE, Problem
 from landassess.ranking import TIER_ZH
 
 DECISION_TIER = {"model": "model", "advanced": "advanced", "not_selected": None}
-DECISIONS_ZH = {"model": "模范", "advanced": "先进", "not_selected": "未入选"}
 
 
 def draw_hash(seed: str, code: str) -> str:
@@ -84,7 +84,7 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
                 problems.append(Problem(
                     ERROR, "decisions", f"评审决定使{TIER_ZH[tier]}达到 {len(holders)} 个，超出名额 {quota} 个",
                     file=record.file, sheet=record.sheet, row=int(record.row), column="决定",
-                    value=DECISIONS_ZH[record.decision], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
+                    value=DECISIONS[record.decision], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
                 proposed[record.code] = tiers[record.code]
                 settled_pending.discard(record.code)
     for record in applicable.itertuples():

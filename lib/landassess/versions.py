@@ -9,11 +9,12 @@ what changed against that version: statuses, ranks and titles.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from landassess.paths import sha256_file
 
 if TYPE_CHECKING:  # the CLI checks locks before the kernel starts: keep pandas out of its start-up
     import pandas as pd
@@ -46,7 +47,7 @@ def finalize(out: Path, year: int) -> dict:
     record = {
         "year": year,
         "finalized_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "results_sha256": hashlib.sha256(results.read_bytes()).hexdigest(),
+        "results_sha256": sha256_file(results),
         "version": version_count(out) + 1,
     }
     (out / LOCK_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

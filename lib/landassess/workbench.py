@@ -105,15 +105,10 @@ WORKBENCH_CSS = """
 
 def workbench_style(a: Assessment) -> str:
     """A <style> block: table styles and the embedded font, cut to the text the workbench shows."""
-    from landassess.paths import PACKAGE_DIR
-    from landassess.webfont import subset_font_css
+    from landassess.webfont import cjk_and_symbols, predicted_text, subset_font_css
 
-    sources = "".join(p.read_text(encoding="utf-8") for p in sorted(PACKAGE_DIR.glob("*.py")))
-    names = "".join(a.divisions.table["name"]) + "".join(a.divisions.cities)
-    rubric = "".join(c.name + d.name for d in a.params.rubric.dimensions for c in d.criteria)
-    evaluators = "".join(str(e) for e in a.inputs.tables["scores"]["evaluator"].dropna().unique())
-    chinese = {ch for ch in sources + names + rubric + evaluators if ord(ch) > 0x2000}
-    return f"<style>{subset_font_css(''.join(sorted(chinese)))}{WORKBENCH_CSS}</style>"
+    characters = cjk_and_symbols(predicted_text(a.inputs.folder))
+    return f"<style>{subset_font_css(''.join(sorted(characters)))}{WORKBENCH_CSS}</style>"
 
 
 class Workbench:
