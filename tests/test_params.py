@@ -62,3 +62,39 @@ def test_models_are_immutable():
     params = load_params(2024)
     with pytest.raises(Exception):  # noqa: B017 - pydantic's frozen-instance error
         params.tiers.model.quota = 11
+
+
+def test_a_validation_message_names_the_file_that_set_the_key(tmp_path):
+    override = tmp_path / "override.yaml"
+    override.write_text("tiers:\n  model:\n    quota: lots\n", encoding="utf-8")
+    with pytest.raises(ParamsError) as error:
+        load_params(2024, override)
+    line = next(line for line in str(error.value).splitlines() if "tiers.model.quota" in line)
+    assert str(override) in line  # the override, not base.yaml, set the bad value
+
+
+def test_list_positions_are_shown_in_the_key_path():
+    change = {"rubric": {"dimensions": [{"id": "effectiveness", "name": "甲", "criteria": [
+        {"id": "C01", "name": "x", "max": "5", "source": "s"}, {"id": "C02", "name": "y", "max": [], "source": "s"}]}]}}
+    with pytest.raises(ParamsError) as error:
+        validate_params(deep_merge(BASE, change))
+    assert "rubric.dimensions[0].criteria[1].max" in str(error.value)
+
+
+def test_sane_values_at_the_edges_are_still_accepted(tmp_path):
+    override = tmp_path / "edges.yaml"
+    override.write_text("tiers: {model: {quota: 0, min_total: '84.330000'}, advanced: {quota: 10000}}\n"
+                        "bonus: {cap: '0', points: {commendation: {national: 0.25}}}\n"
+                        "spot_check: {seed: 123456789012345678901234567890123456789012345, count: 0}\n"
+                        "vetoes: {cultivated_area_threshold_mu: '1e3'}\n", encoding="utf-8")
+    params = load_params(2024, override)
+    assert (params.tiers.model.quota, params.tiers.advanced.quota) == (0, 10000)
+    assert params.tiers.model.min_total == Decimal("84.33") and params.bonus.cap == 0
+    assert params.bonus.points.commendation.national == Decimal("0.25")
+    assert params.spot_check.seed == "123456789012345678901234567890123456789012345"
+    assert params.vetoes.cultivated_area_threshold_mu == Decimal(1000)
+
+
+def test_the_golden_parameters_still_load():
+    params = load_params(2025, ROOT / "tests" / "golden" / "2025" / "params.yaml")
+    assert params.spot_check.seed == "golden-2025" and params.tiers.model.quota == 3
