@@ -14,7 +14,9 @@ PARAMETERS = '''# Parameters (papermill injects a cell after this one when runni
 year = 2024  # int: the assessed calendar year Y
 data_dir = "../demo/2024"  # str: the year's input folder
 params_file = ""  # str: YAML file overriding the defaults, empty for none
-output_dir = "../outputs/2024"  # str: where results.csv, the 公示名单 and manifest.json are written
+output_dir = ""  # str: folder for results.csv, 公示名单 and manifest.json; empty: a scratch folder
+output_is_staging = False  # bool: True only when `landassess run` passes its locked staging folder
+as_of = ""  # str: the as-of date YYYY-MM-DD for future-date checks; empty: today in China (SPEC 7.2)
 previous_results = ""  # str: results.csv of the finalised version this run re-issues, empty for none
 previous_version = ""  # str: label of that version (v1, v2 …), empty for none
 '''
@@ -24,10 +26,10 @@ from IPython.display import display
 
 from landassess import figures, report
 from landassess.assessment import run_assessment
-from landassess.outputs import write_outputs
+from landassess.runner import write_year_outputs
 
-assessment = run_assessment(year, data_dir, params_file or None)
-written = write_outputs(assessment, output_dir)
+assessment = run_assessment(year, data_dir, params_file or None, as_of=as_of or None)
+written = write_year_outputs(assessment, output_dir, output_is_staging)
 figures.setup_fonts();
 '''
 

@@ -25,6 +25,47 @@ from landassess.intake import load_year
 from landassess.params import Params, deep_merge, load_params, params_as_dict, validate_params
 
 YEAR = 2025
+OUTPUTS = Path(__file__).resolve().parent.parent / "outputs"
+
+
+# ----------------------------------------------------------------------------- outputs/ is the user's
+
+
+def _outputs_snapshot() -> dict[str, str]:
+    """Every entry under the working tree's ``outputs/`` (hidden ones too) → its content hash."""
+    import hashlib
+
+    if not OUTPUTS.exists():
+        return {}
+    snapshot = {}
+    for path in sorted(OUTPUTS.rglob("*")):
+        key = str(path.relative_to(OUTPUTS))
+        if path.is_symlink() or not path.is_file():
+            snapshot[key] = "link" if path.is_symlink() else "dir"
+        else:
+            snapshot[key] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return snapshot
+
+
+def pytest_sessionstart(session):
+    session.config.stash[_OUTPUTS_KEY] = _outputs_snapshot()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """SPEC 7.1: tests and notebooks write into scratch folders; ``outputs/`` ends as it started."""
+    before = session.config.stash.get(_OUTPUTS_KEY, None)
+    if before is None:
+        return
+    after = _outputs_snapshot()
+    if after != before:
+        changed = sorted(set(before.items()) ^ set(after.items()))
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(f"FAILED: the test run changed the working tree's outputs/: {changed[:10]}", red=True)
+        session.exitstatus = 1
+
+
+_OUTPUTS_KEY = pytest.StashKey[dict]()
 
 # The default rubric (SPEC 3.3): criterion → max. Written out here, not read from the params, so a
 # test that uses it checks the params as well.

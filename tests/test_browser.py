@@ -6,7 +6,7 @@ opened from disk with the network off. The report must load without any network 
 script from the input, show the payloads as literal text, never show contact data, show its
 charts and its embedded Chinese font, and print to A4.
 
-A full-page screenshot goes to the test's tmp dir and to outputs/screenshots/report-2025.png.
+A full-page screenshot goes to the test's tmp dir and to <temp>/landassess-screenshots/report-2025.png.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -27,7 +28,8 @@ from fixtures_xss import CONTACT_MARKERS, GOLDEN, PAYLOADS, contact_values, writ
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / "outputs" / "screenshots" / "report-2025.png"
+# Kept for a person to look at, outside the working tree (tests never write into outputs/).
+SCREENSHOT = Path(tempfile.gettempdir()) / "landassess-screenshots" / "report-2025.png"
 FONT_FAMILY = "Landassess Noto Sans SC"
 SECTIONS = ("一、概览", "二、公示名单与排名", "三、一票否决", "四、推荐名额", "五、评分", "六、加分",
             "七、实地查验与异议", "八、数据问题", "九、逐县说明", "十、假设与口径", "十一、溯源")

@@ -16,7 +16,7 @@ JupyterLab draws Chinese as boxes. Two screenshots of the what-if view after the
 test's tmp dir: ``workbench-system-fonts.png`` as this machine draws it, and ``workbench.png`` after
 the test (only for legibility, after every assertion) puts the packaged Noto Sans SC, for Han
 characters and CJK punctuation only, in front of JupyterLab's font variables in the page; the
-latter is copied to outputs/screenshots/workbench.png.
+latter is copied to <temp>/landassess-screenshots/workbench.png.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -43,7 +44,8 @@ from browser_support import launched_chromium, require_browser
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parent.parent
-SCREENSHOT = ROOT / "outputs" / "screenshots" / "workbench.png"
+# Kept for a person to look at, outside the working tree (tests never write into outputs/).
+SCREENSHOT = Path(tempfile.gettempdir()) / "landassess-screenshots" / "workbench.png"
 NOTEBOOK = "notebooks/workbench.ipynb"
 DATA_ROOT, YEAR = "demo", 2024            # the notebook's parameters: data_root="../demo", year=2024
 START_TIMEOUT = 120                       # seconds: server start, first kernel start, first run

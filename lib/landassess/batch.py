@@ -8,6 +8,7 @@ and score trends; like the reports it is self-contained (fonts and charts inline
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import io
 import json
 import os
@@ -19,13 +20,18 @@ from pathlib import Path
 
 import pandas as pd
 
-from landassess.runner import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, TEMPLATES_DIR
+from landassess.ownership import write_owned_file
+from landassess.runner import EXIT_EXECUTION, EXIT_OK, TEMPLATES_DIR
 
 
-def _run_one(year: int, data: Path, out: Path, params: Path | None) -> tuple[int, float, str, int]:
-    """One year as a ``landassess run`` process: (year, seconds, message, exit code)."""
+def _run_one(year: int, data: Path, out: Path, params: Path | None,
+             as_of: dt.date) -> tuple[int, float, str, int]:
+    """One year as a ``landassess run`` process: (year, seconds, message, exit code).
+
+    The process checks and locks its year's folder itself (SPEC 7.1).
+    """
     command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(year), "--data", str(data),
-               "--out", str(out)] + (["--params", str(params)] if params else [])
+               "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else [])
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     message = proc.stderr.strip() if proc.returncode != EXIT_OK else ""
@@ -33,16 +39,25 @@ def _run_one(year: int, data: Path, out: Path, params: Path | None) -> tuple[int
 
 
 def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | None = None,
-              jobs: int = 0) -> int:
-    """Run the years in parallel with a progress bar; write ``out_root/index.html``."""
+              jobs: int | None = None, as_of: dt.date | None = None) -> int:
+    """Run the years in parallel with a progress bar; write ``out_root/index.html``.
+
+    ``out_root`` must be a folder landassess owns (its year folders, ``index.html``); every year
+    runs with the same as-of date.
+    """
     from tqdm import tqdm
 
+    from landassess.clock import parse_as_of
+    from landassess.ownership import ROOT, check_owned
+
+    as_of = parse_as_of(as_of)
+    out_root = check_owned(out_root, ROOT, protect=[Path(data_root)])
     jobs = jobs or min(len(years), os.cpu_count() or 1)
     failures: dict[int, str] = {}
     codes: list[int] = []
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params) for y in years]
+        futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params, as_of) for y in years]
         # The bar on a terminal; in a log, only the line per finished year.
         with tqdm(total=len(futures), desc="年度", unit="年", ncols=70, disable=not sys.stderr.isatty()) as bar:
             for future in as_completed(futures):
@@ -57,7 +72,7 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
         index = write_index(out_root, sorted(done))
         print(f"汇总页：{index}")
     if failures:
-        return EXIT_INPUT if all(c == EXIT_INPUT for c in codes) else EXIT_EXECUTION
+        return codes[0] if len(set(codes)) == 1 else EXIT_EXECUTION
     return EXIT_OK
 
 
@@ -134,9 +149,7 @@ def write_index(out_root: Path, years: list[int]) -> Path:
                   "declared": int(long[(long["year"] == y) & (long["status"] != "not_declared")].shape[0])}
                  for y in years],
     )
-    path = out_root / "index.html"
-    path.write_text(html, encoding="utf-8")
-    return path
+    return write_owned_file(out_root, "index.html", html.encode("utf-8"))
 
 
 def template_text() -> str:

@@ -1,8 +1,10 @@
-"""Command line (SPEC 6): ``landassess run | validate | batch``.
+"""Command line (SPEC 6, 7.4): ``landassess run | validate | batch | finalize | template``.
 
-Exit codes: 0 success; 1 ``validate`` found problems; 2 wrong usage; 3 the inputs or parameters
-cannot be assessed (a missing table, an unreadable file, invalid parameters); 4 the notebook
-failed (a bug: the failed notebook is kept for diagnosis); 5 the year is finalised (locked).
+Exit codes: 0 success; 1 ``validate`` found problems; 2 wrong usage (also an output folder
+landassess does not own, SPEC 7.1); 3 the inputs or parameters cannot be assessed (a missing
+table, an unreadable file, invalid parameters); 4 the notebook failed or an internal error (a bug:
+the failed notebook is kept for diagnosis); 5 the year is finalised (locked); 6 another landassess
+process is writing the same output folder.
 """
 
 from __future__ import annotations
@@ -12,10 +14,44 @@ import sys
 from pathlib import Path
 
 from landassess import __version__
-from landassess.runner import EXIT_INPUT, EXIT_OK, EXIT_PROBLEMS, RunError
+from landassess.runner import (
+    EXIT_BUSY,
+    EXIT_EXECUTION,
+    EXIT_INPUT,
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    RunError,
+)
 
-EPILOG = """退出码：0 成功；1 校验发现数据问题；2 命令用法错误；3 输入或参数无法评估（缺少必需的表、文件无法读取、参数无效）；
-4 笔记本执行失败（程序错误，失败的笔记本会保留）；5 年度已定稿（锁定），需加 --force。"""
+EPILOG = """退出码：0 成功；1 校验发现数据问题；2 命令用法错误（含拒绝写入不属于 landassess 的输出文件夹）；
+3 输入或参数无法评估（缺少必需的表、文件无法读取、参数无效）；4 笔记本执行失败或程序内部错误（失败的笔记本会保留）；
+5 年度已定稿（锁定），需加 --force；6 另一个 landassess 进程正在写同一输出文件夹。"""
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+"""Years landassess accepts: the notice dates from 2022; a year outside this range is a typo."""
+
+
+class _ChineseParser(argparse.ArgumentParser):
+    """Usage errors in Chinese, exit 2."""
+
+    def error(self, message: str):  # noqa: D102 - argparse hook
+        self.print_usage(sys.stderr)
+        message = (message.replace("the following arguments are required", "缺少必需的参数")
+                   .replace("unrecognized arguments", "无法识别的参数")
+                   .replace("invalid choice", "无效的选项").replace("argument ", "参数 ")
+                   .replace("expected one argument", "需要一个值").replace("invalid", "无效"))
+        self.exit(EXIT_USAGE, f"命令用法错误：{message}\n（landassess -h 查看帮助）\n")
+
+
+def _year(text: str) -> int:
+    """One assessed year, within a sane range."""
+    try:
+        year = int(str(text).strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"年度“{text}”不是整数年份（如 2024）") from None
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise argparse.ArgumentTypeError(f"年度 {year} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
+    return year
 
 
 def _year_range(text: str) -> list[int]:
@@ -23,20 +59,43 @@ def _year_range(text: str) -> list[int]:
     years: list[int] = []
     for part in text.split(","):
         part = part.strip()
-        if "-" in part:
-            first, last = (int(x) for x in part.split("-", 1))
+        if "-" in part.lstrip("-"):
+            first_text, last_text = part.split("-", 1) if not part.startswith("-") else ("", part)
+            first, last = _year(first_text), _year(last_text)
             if last < first:
-                raise argparse.ArgumentTypeError(f"年份范围 {part} 有误")
+                raise argparse.ArgumentTypeError(f"年份范围 {part} 有误（结束年早于开始年）")
             years.extend(range(first, last + 1))
         elif part:
-            years.append(int(part))
+            years.append(_year(part))
     if not years:
         raise argparse.ArgumentTypeError("至少需要一个年份")
-    return years
+    return sorted(set(years))
+
+
+def _jobs(text: str) -> int:
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"并行进程数“{text}”不是整数") from None
+    if not 1 <= jobs <= 64:
+        raise argparse.ArgumentTypeError(f"并行进程数 {jobs} 无效，应为 1–64 的整数")
+    return jobs
+
+
+def _as_of(text: str):
+    from landassess.clock import AsOfError, parse_as_of
+
+    try:
+        return parse_as_of(text)
+    except AsOfError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+AS_OF_HELP = "评估基准日 YYYY-MM-DD（判断日期是否“晚于今天”；默认北京时间的今天），记录在 manifest.json 和报告中"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _ChineseParser(
         prog="landassess",
         description="江苏省土地执法模范县（市、区）创建活动评估：按年度读取申报材料，依《创建活动方案》规则评估，输出结果与可审计报告。",
         epilog=EPILOG,
@@ -47,30 +106,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="评估一个年度：执行笔记本，写出 results.csv、report.html、公示名单等",
                               description="评估一个年度（papermill 执行 notebooks/assessment.ipynb）。", epilog=EPILOG)
-    run.add_argument("--year", type=int, required=True, help="评估年度 Y（上一自然年，如 2024）")
+    run.add_argument("--year", type=_year, required=True, help="评估年度 Y（上一自然年，如 2024）")
     run.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
     run.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（如 spot_check.seed、tiers.model.quota、bonus.cap）")
     run.add_argument("--out", type=Path, help="输出文件夹（默认 outputs/<Y>/）；只有整个运行成功才替换其中旧文件")
     run.add_argument("--force", action="store_true",
-                     help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异")
+                     help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异，新结果仍为定稿")
+    run.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
     finalize = commands.add_parser("finalize", help="定稿（锁定）一个年度的结果；之后重新运行需加 --force",
                                    description="定稿一个年度：记录 results.csv 的哈希，之后的运行不会覆盖它。",
                                    epilog=EPILOG)
-    finalize.add_argument("--year", type=int, required=True, help="评估年度 Y")
+    finalize.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     finalize.add_argument("--out", type=Path, help="该年度输出文件夹（默认 outputs/<Y>/）")
 
     validate = commands.add_parser("validate", help="只校验输入，列出全部数据问题；无问题时退出码为 0",
                                    description="只校验一个年度的输入，不评估。", epilog=EPILOG)
-    validate.add_argument("--year", type=int, required=True, help="评估年度 Y")
+    validate.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     validate.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
     validate.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
     validate.add_argument("--notices", type=Path,
                           help="补正通知的输出文件夹（默认 outputs/<Y>-补正通知/），每个有问题的县一个 .xlsx")
+    validate.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
     template = commands.add_parser("template", help="生成县级申报材料模板（.xlsx，含填表说明、下拉选项、锁定表头）",
                                    description="生成申报、否决事项、加分事项三张表的 Excel 模板。", epilog=EPILOG)
-    template.add_argument("--year", type=int, required=True, help="评估年度 Y")
+    template.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     template.add_argument("--out", type=Path, help="输出文件夹（默认 templates/<Y>/）")
 
     batch = commands.add_parser("batch", help="并行评估多个年度，并写出 outputs/index.html 汇总页",
@@ -80,7 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="输入根文件夹，其下每个年度一个子文件夹 <Y>/（默认 data/）")
     batch.add_argument("--params", type=Path, help="对每个年度都生效的覆盖参数 YAML 文件")
     batch.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
-    batch.add_argument("--jobs", type=int, default=0, help="并行进程数（默认 = CPU 核数）")
+    batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数）")
+    batch.add_argument("--as-of", type=_as_of, help=AS_OF_HELP + "；各年度相同")
     return parser
 
 
@@ -94,9 +156,24 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
     _print(f"评估 {args.year} 年度：输入 {data}，参数 {args.params or '默认'}，输出 {out}")
-    result = run_year(args.year, data, out, args.params, force=args.force)
+    result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of)
     _print(f"完成（{result.seconds:.1f} 秒）：{result.out / 'results.csv'}、{result.out / 'report.html'}")
+    _print_summary(result.out)
     return EXIT_OK
+
+
+def _print_summary(out: Path) -> None:
+    """The run's summary from its manifest: counts, problems, titles at risk, decisions not applied."""
+    import json
+
+    from landassess.summary import format_summary
+
+    try:
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    if manifest.get("summary"):
+        _print(format_summary(manifest["summary"], str(out / "problems.csv")))
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
@@ -107,6 +184,8 @@ def cmd_finalize(args: argparse.Namespace) -> int:
         record = finalize(out, args.year)
     except FinalizeError as error:
         raise RunError(EXIT_INPUT, str(error)) from error
+    if record.get("reissued"):
+        _print(f"{args.year} 年度（重新出具的第 {record['version']} 版）已是定稿状态。")
     _print(f"{args.year} 年度已定稿（第 {record['version']} 版，results.csv sha256 {record['results_sha256'][:16]}…）")
     return EXIT_OK
 
@@ -116,7 +195,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
     data = args.data or Path("data") / str(args.year)
     notices = args.notices or Path("outputs") / f"{args.year}-补正通知"
-    report, has_problems = validate_year(args.year, data, args.params, notices)
+    report, has_problems = validate_year(args.year, data, args.params, notices, as_of=args.as_of)
     _print(report)
     return EXIT_PROBLEMS if has_problems else EXIT_OK
 
@@ -124,6 +203,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from landassess.divisions import load_divisions
     from landassess.forms import write_templates
+    from landassess.ownership import TEMPLATES, OwnedFolder
     from landassess.params import ParamsError, load_params
 
     out = args.out or Path("templates") / str(args.year)
@@ -131,29 +211,48 @@ def cmd_template(args: argparse.Namespace) -> int:
         params = load_params(args.year)
     except ParamsError as error:
         raise RunError(EXIT_INPUT, str(error)) from error
-    paths = write_templates(out, args.year, load_divisions(params.divisions.file))
-    _print("已生成模板：" + "、".join(str(p) for p in paths))
+    divisions = load_divisions(params.divisions.file)
+    with OwnedFolder(out, TEMPLATES) as folder:
+        paths = write_templates(folder.path, args.year, divisions)
+        folder.commit(manifest_files=[p.name for p in paths], year=args.year)
+    _print("已生成模板：" + "、".join(str(folder.out / p.name) for p in paths))
     return EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from landassess.batch import run_batch
 
-    return run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs)
+    return run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs, as_of=args.as_of)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template}[args.command]
+    from landassess.ownership import BusyError, OwnershipError
+
     try:
         return handler(args)
     except RunError as error:
         _print(error.message, error=True)
         return error.exit_code
+    except OwnershipError as error:
+        _print(error.message, error=True)
+        return EXIT_BUSY if isinstance(error, BusyError) else EXIT_USAGE
     except KeyboardInterrupt:
         _print("已中断。", error=True)
         return 130
+    except Exception as error:
+        if type(error).__name__ in ("ParamsError", "DivisionsError"):  # not imported here: keeps start-up light
+            _print(str(error), error=True)
+            return EXIT_INPUT
+        # A bug: say so in Chinese, with where it happened, for the developers.
+        frame = error.__traceback__
+        while frame is not None and frame.tb_next is not None:
+            frame = frame.tb_next
+        where = f"（{Path(frame.tb_frame.f_code.co_filename).name}:{frame.tb_lineno}）" if frame else ""
+        _print(f"landassess 内部错误（程序缺陷，请把这一行发给维护人员）：{type(error).__name__}: {error}{where}", error=True)
+        return EXIT_EXECUTION
 
 
 def entry() -> None:  # pragma: no cover - console script wrapper

@@ -8,14 +8,15 @@ earlier outputs untouched.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shutil
-import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from landassess.ownership import GENERATOR, YEAR, BusyError
 from landassess.paths import PACKAGE_DIR, notebooks_dir
 
 EXIT_OK = 0
@@ -24,6 +25,7 @@ EXIT_USAGE = 2
 EXIT_INPUT = 3
 EXIT_EXECUTION = 4
 EXIT_LOCKED = 5
+EXIT_BUSY = 6
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NOTEBOOK = "assessment.ipynb"
@@ -167,36 +169,67 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
 
 
 def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
-             force: bool = False) -> RunResult:
+             force: bool = False, as_of: dt.date | None = None) -> RunResult:
     """Run one year: execute the notebook, export the report, then move outputs into place.
 
-    A finalised output folder is only replaced with ``force``; its files are then kept as the
-    next ``versions/vN`` and the new report lists what changed.
+    ``out`` must be a folder landassess owns (SPEC 7.1); it is locked for the whole run. A
+    finalised output folder is only replaced with ``force``; its files are then kept as the next
+    ``versions/vN``, earlier versions are carried over, and the re-issued year stays finalised.
     """
     from landassess import versions
+    from landassess.clock import parse_as_of
+    from landassess.ownership import OwnedFolder, OwnershipError
 
     started = time.perf_counter()
-    out = Path(out).resolve()
+    as_of = parse_as_of(as_of)
+    if not Path(data).is_dir():
+        raise RunError(EXIT_INPUT, f"{year} 年度输入文件夹不存在：{data}")
+    protect = [Path(data)]
+    try:
+        folder = OwnedFolder(out, YEAR, protect=protect)
+        _refuse_if_finalized(year, folder.out, force)  # before the lock: a quick answer
+        with folder:
+            out = folder.out
+            locked = _refuse_if_finalized(year, out, force)
+            _execute(year, Path(data), params_file, as_of, out, folder.path, locked)
+            versions.carry_over(out, folder.path, archive_current=locked)
+            if locked:
+                versions.reissue(folder.path, year)
+            folder.commit()
+    except OwnershipError as error:
+        raise RunError(EXIT_BUSY if isinstance(error, BusyError) else EXIT_USAGE, error.message) from error
+    return RunResult(year, out, time.perf_counter() - started)
+
+
+def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
+    from landassess import versions
+
     locked = versions.is_finalized(out)
     if locked and not force:
         raise RunError(EXIT_LOCKED, f"{year} 年度结果已定稿（{out / versions.LOCK_FILE}），不能覆盖；"
                                     f"如需重新出具（如异议成立后），请加 --force，原结果将保留为历史版本。")
-    if not Path(data).is_dir():
-        raise RunError(EXIT_INPUT, f"{year} 年度输入文件夹不存在：{data}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    return locked
+
+
+def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, out: Path, work: Path,
+             locked: bool) -> None:
+    """Execute the notebook into the staging folder ``work`` and export the report there."""
+    from landassess import versions
+
+    executed = work / NOTEBOOK
+    parameters = {
+        "year": int(year),
+        "data_dir": str(data.resolve()),
+        "params_file": str(Path(params_file).resolve()) if params_file else "",
+        "output_dir": str(work),
+        "output_is_staging": True,
+        "as_of": as_of.isoformat(),
+        "previous_results": str(out / "results.csv") if locked else "",
+        "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
+    }
+    kernel = WarmKernel.first_in_process(work)  # starts importing while this process imports papermill
     try:
-        executed = work / NOTEBOOK
-        parameters = {
-            "year": int(year),
-            "data_dir": str(Path(data).resolve()),
-            "params_file": str(Path(params_file).resolve()) if params_file else "",
-            "output_dir": str(work),
-            "previous_results": str(out / "results.csv") if locked else "",
-            "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
-        }
-        kernel = WarmKernel.first_in_process(work)  # starts importing while this process imports papermill
-        font = FontPrefetch(Path(data))
+        font = FontPrefetch(data)
         import papermill
         from papermill.exceptions import PapermillExecutionError
 
@@ -214,21 +247,57 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
         except PapermillExecutionError as error:
             if error.ename in _INPUT_ERRORS:
                 raise RunError(EXIT_INPUT, f"{year} 年度输入有问题，评估未进行：\n{error.evalue}") from error
-            failed = out.parent / f"{out.name}.failed.ipynb"
-            shutil.copyfile(executed, failed)
+            failed = _keep_failed_notebook(executed, out)
             raise RunError(EXIT_EXECUTION, f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
                                            f"失败的笔记本已保存到 {failed}") from error
         (work / "report.html").write_text(export_html(executed, font, executed_notebook), encoding="utf-8")
         _write_manifest(work, year)
-        if locked:
-            versions.archive_into(out, work)
-        _replace_folder(work, out)
     finally:
-        if locals().get("kernel"):
+        if kernel:
             kernel.shutdown()
-        if work.exists():
-            shutil.rmtree(work, ignore_errors=True)
-    return RunResult(year, out, time.perf_counter() - started)
+
+
+def _keep_failed_notebook(executed: Path, out: Path) -> Path:
+    """The failed notebook beside the output folder (``<name>.failed.ipynb``), never over a foreign file."""
+    failed = out.parent / f"{out.name}.failed.ipynb"
+    if os.path.lexists(failed) and (failed.is_symlink() or not failed.is_file()):
+        failed = out.parent / f"{out.name}.failed-{os.getpid()}.ipynb"  # not ours to replace
+    temporary = failed.with_name(f".{failed.name}.tmp-{os.getpid()}")
+    shutil.copyfile(executed, temporary)
+    os.replace(temporary, failed)
+    return failed
+
+
+def write_year_outputs(assessment, output_dir: str | Path, output_is_staging: bool = False) -> dict[str, Path]:
+    """The assessment notebook's writer for results.csv, the 公示名单, problems and manifest.
+
+    In ``landassess run`` the notebook writes into the runner's staging folder, which the runner
+    has checked and locked (``output_is_staging``). Run by hand (JupyterLab, nbval) it never
+    writes into a user's folder behind the lock: with no ``output_dir`` it writes into a new
+    scratch folder; with one, it goes through the same owner check, lock and finalisation rule
+    as ``landassess run`` (the report itself comes from ``landassess run``).
+    """
+    import tempfile
+
+    from landassess import versions
+    from landassess.outputs import write_outputs
+    from landassess.ownership import OwnedFolder
+
+    if output_is_staging:
+        return write_outputs(assessment, output_dir)
+    if not str(output_dir or "").strip():
+        scratch = Path(tempfile.mkdtemp(prefix=f"landassess-{assessment.year}-"))
+        print(f"未指定 output_dir：本次结果写入临时文件夹 {scratch}（正式结果请用 landassess run）")
+        return write_outputs(assessment, scratch)
+    folder = OwnedFolder(output_dir, YEAR, protect=[assessment.inputs.folder])
+    _refuse_if_finalized(assessment.year, folder.out, force=False)
+    with folder:
+        _refuse_if_finalized(assessment.year, folder.out, force=False)
+        written = write_outputs(assessment, folder.path)
+        versions.carry_over(folder.out, folder.path, archive_current=False)
+        _write_manifest(folder.path, assessment.year)
+        folder.commit()
+    return {name: folder.out / path.name for name, path in written.items()}
 
 
 def _write_manifest(folder: Path, year: int) -> None:
@@ -237,22 +306,8 @@ def _write_manifest(folder: Path, year: int) -> None:
 
     path = folder / "manifest.json"
     manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"year": year}
+    manifest.update(generator=GENERATOR, kind=YEAR)
     manifest["outputs"] = {
         p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
     }
     path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-
-
-def _replace_folder(new: Path, out: Path) -> None:
-    """Move ``new`` to ``out``, keeping the old folder until the new one is in place."""
-    if out.exists():
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
-        try:
-            os.replace(new, out)
-        except OSError:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(new, out)

@@ -1,8 +1,11 @@
 """``landassess validate``: check a year's inputs and list every problem, located, in Chinese.
 
 Validation runs the whole assessment (some problems are only visible across tables: a missing
-land-statistics row, a recommendation of a county that did not declare, a missing criterion) but
-writes nothing. Problems of severity 错误 or 致命 make the exit code non-zero; 提示 do not.
+land-statistics row, a recommendation of a county that did not declare, a missing criterion).
+Problems of severity 错误 or 致命 make the exit code non-zero; 提示 do not. With a notices
+folder it writes one 补正通知 per county with problems, through the owner-checked writer
+(SPEC 7.1): the folder is replaced as a whole, so no stale notice stays for a county that is now
+clean.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ def format_problems(problems: list[Problem]) -> str:
 
 
 def validate_year(year: int, data: Path, params_file: Path | None = None,
-                  notices: Path | None = None) -> tuple[str, bool]:
+                  notices: Path | None = None, as_of=None) -> tuple[str, bool]:
     """The validation report and whether it found problems (errors, not notices).
 
     With ``notices``, also writes one 补正通知 workbook per county with problems into that folder.
@@ -31,7 +34,7 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
     from landassess.params import ParamsError
 
     try:
-        assessment = run_assessment(year, data, params_file)
+        assessment = run_assessment(year, data, params_file, as_of=as_of)
     except InputError as error:
         raise RunError(EXIT_INPUT, f"{year} 年度输入无法评估：\n{format_problems(error.problems)}") from error
     except (ParamsError, DivisionsError) as error:
@@ -47,10 +50,23 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
         lines.append("材料不全（incomplete）的县：" + "、".join(affected))
     if not errors:
         lines.append("未发现数据问题。")
-    if notices is not None and errors:
-        from landassess.forms import write_correction_notices
-
-        written = write_correction_notices(problems, notices, year, assessment.divisions)
-        if written:
-            lines.append(f"已为 {len(written)} 个县生成补正通知：{notices}")
+    if notices is not None:
+        lines.extend(_write_notices(problems, Path(notices), Path(data), year, assessment.divisions, bool(errors)))
     return "\n".join(lines), bool(errors)
+
+
+def _write_notices(problems: list[Problem], notices: Path, data: Path, year: int, divisions,
+                   has_errors: bool) -> list[str]:
+    """Replace the notices folder with this validation's notices; say what was written."""
+    from landassess.forms import write_correction_notices
+    from landassess.ownership import NOTICES, OwnedFolder, check_owned
+
+    out = check_owned(notices, NOTICES, protect=[data])
+    if not has_errors and not out.exists():
+        return []
+    with OwnedFolder(out, NOTICES, protect=[data]) as folder:
+        written = write_correction_notices(problems, folder.path, year, divisions) if has_errors else []
+        folder.commit(manifest_files=[p.name for p in written], year=year)
+    if written:
+        return [f"已为 {len(written)} 个县生成补正通知：{folder.out}"]
+    return [f"补正通知文件夹 {folder.out} 已清空（没有需要补正的县）"]

@@ -2,14 +2,15 @@
 
 ``landassess finalize --year Y`` writes ``FINALIZED.json`` into the year's output folder. A later
 run refuses to overwrite a finalised year unless ``--force`` is given; then the finalised outputs
-are kept as ``versions/v1`` (``v2`` …) inside the new output folder, and the new report lists
-what changed against that version: statuses, ranks and titles.
+are kept as ``versions/v1`` (``v2`` …) inside the new output folder, the new report lists what
+changed against that version (statuses, ranks and titles), and the re-issued year is finalised
+again as the next version. No ``versions/vN`` is ever deleted: every run carries them over.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import json
+import os
 import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -39,34 +40,66 @@ def version_count(out: Path) -> int:
 
 
 def finalize(out: Path, year: int) -> dict:
-    """Lock a year's outputs: record the hash of results.csv and the time."""
-    out = Path(out)
-    results = out / "results.csv"
-    if not results.is_file():
+    """Lock a year's outputs: record the hash of results.csv and the time (China Standard Time).
+
+    Takes the folder's lock (a run under way makes this refuse) and checks that the folder is a
+    landassess year folder. A folder that is already finalised keeps its record.
+    """
+    from landassess.ownership import YEAR, check_owned, folder_lock, recover
+
+    out = check_owned(out, YEAR)
+    if not (out / "results.csv").is_file():
         raise FinalizeError(f"{out} 中没有 results.csv，请先运行 landassess run --year {year}")
+    with folder_lock(out):
+        recover(out)
+        if is_finalized(out):
+            return json.loads((out / LOCK_FILE).read_text(encoding="utf-8"))
+        return _write_lock(out, year, version_count(out) + 1)
+
+
+def _write_lock(folder: Path, year: int, version: int, **fields) -> dict:
+    from landassess.clock import china_now
+
     record = {
         "year": year,
-        "finalized_at": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "results_sha256": sha256_file(results),
-        "version": version_count(out) + 1,
+        "finalized_at": china_now().isoformat(timespec="seconds"),
+        "results_sha256": sha256_file(folder / "results.csv"),
+        "version": version,
+        **fields,
     }
-    (out / LOCK_FILE).write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    temporary = folder / f".{LOCK_FILE}.tmp"
+    temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    os.replace(temporary, folder / LOCK_FILE)
     return record
 
 
-def archive_into(old: Path, new: Path) -> str:
-    """Copy the old folder's versions and its finalised files into ``new/versions``; the new label."""
+def carry_over(old: Path, new: Path, *, archive_current: bool) -> str | None:
+    """Keep every earlier version in ``new``; with ``archive_current`` also the old files as the next one.
+
+    ``old/versions`` is copied into ``new``; with ``archive_current`` the old folder's own files
+    become the next ``versions/vN``, whose label is returned.
+
+    Nothing in ``versions/`` is ever removed: the new folder holds all of them before it
+    replaces the old one.
+    """
     old, new = Path(old), Path(new)
+    if (old / VERSIONS_DIR).is_dir() and not (old / VERSIONS_DIR).is_symlink():
+        shutil.copytree(old / VERSIONS_DIR, new / VERSIONS_DIR, dirs_exist_ok=True, symlinks=True)
+    if not archive_current:
+        return None
     (new / VERSIONS_DIR).mkdir(exist_ok=True)
-    if (old / VERSIONS_DIR).is_dir():
-        shutil.copytree(old / VERSIONS_DIR, new / VERSIONS_DIR, dirs_exist_ok=True)
     label = f"v{version_count(new) + 1}"
     target = new / VERSIONS_DIR / label
     target.mkdir()
     for item in old.iterdir():
-        if item.name != VERSIONS_DIR and item.is_file():
+        if item.name != VERSIONS_DIR and item.is_file() and not item.is_symlink():
             shutil.copy2(item, target / item.name)
     return label
+
+
+def reissue(new: Path, year: int) -> dict:
+    """A re-issued year stays finalised: the new results get the next version's lock record."""
+    return _write_lock(Path(new), year, version_count(new) + 1, reissued=True)
 
 
 def compare_results(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
