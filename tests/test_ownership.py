@@ -421,3 +421,31 @@ def test_the_default_as_of_is_the_date_in_china(monkeypatch):
     assert clock.china_today() == dt.date(2026, 3, 1)
     assert clock.parse_as_of("") == dt.date(2026, 3, 1)
     assert clock.parse_as_of("2025-12-31") == dt.date(2025, 12, 31)
+
+
+# ----------------------------------------------------------------------------- the notebook run by hand
+
+
+@pytest.mark.slow
+def test_the_notebook_by_hand_writes_a_scratch_folder_or_goes_through_the_owner_check(finished_run, tmp_path):
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    notebook = ROOT / "notebooks" / "assessment.ipynb"
+    common = {"year": 2025, "data_dir": str(GOLDEN / "input"), "params_file": PARAMS, "as_of": "2026-03-01"}
+    out = tmp_path / "2025"
+    shutil.copytree(finished_run, out)
+    assert cli("finalize", "--year", "2025", "--out", str(out)).returncode == 0
+    before = tree_digest(out)
+    with pytest.raises(PapermillExecutionError) as refused:
+        papermill.execute_notebook(str(notebook), str(tmp_path / "a.ipynb"), kernel_name="python3",
+                                   parameters={**common, "output_dir": str(out)}, progress_bar=False,
+                                   cwd=str(tmp_path))
+    assert refused.value.ename == "RunError"
+    assert tree_digest(out) == before, "a finalised year is not rewritten from JupyterLab"
+    fresh = tmp_path / "by-hand"
+    papermill.execute_notebook(str(notebook), str(tmp_path / "b.ipynb"), kernel_name="python3",
+                               parameters={**common, "output_dir": str(fresh)}, progress_bar=False,
+                               cwd=str(tmp_path))
+    assert (fresh / "results.csv").read_bytes() == (out / "results.csv").read_bytes()
+    assert ownership.read_manifest(fresh) is not None
