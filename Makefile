@@ -5,12 +5,14 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo demo-year test lint bench clean
+.PHONY: install demo demo-year test lint bench clean lock
 
-$(BIN)/landassess: pyproject.toml
+# Everything comes from requirements.lock (every transitive package, pinned, with hashes); the
+# project itself is installed on top without dependencies. `make lock` regenerates the lock.
+$(BIN)/landassess: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(BIN)/landassess
 
 install: $(BIN)/landassess
@@ -29,6 +31,11 @@ lint: install
 
 bench: install
 	$(BIN)/python -m benchmarks
+
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra test --extra dev --universal --generate-hashes \
+		--python-version 3.11 --no-header -o requirements.lock
 
 clean:
 	rm -rf $(VENV) outputs/[0-9]* outputs/index.html .pytest_cache

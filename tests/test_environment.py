@@ -1,38 +1,115 @@
-"""environment.yml (conda route) must pin exactly what pyproject.toml pins."""
+"""Dependencies: compatible ranges in pyproject.toml, every package locked with hashes, conda in step.
 
+``requirements.lock`` (uv pip compile --universal --generate-hashes) is what ``make install`` and
+``.ci/run`` install; ``environment.yml`` takes from conda-forge what conda-forge has, pip for the rest.
+"""
+
+import re
 import tomllib
 from pathlib import Path
 
 import yaml
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 ROOT = Path(__file__).resolve().parent.parent
+CONDA_NAMES = {"python-tzdata": "tzdata"}  # conda-forge's tzdata is the system zone database
 
 
-def _pyproject_pins() -> set[str]:
+def _requirements(groups: tuple[str, ...] = ("test", "dev")) -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    pins = list(project["dependencies"])
-    for extra in project["optional-dependencies"].values():
-        pins += extra
-    return {p.replace(" ", "").lower() for p in pins}
+    specs = list(project["dependencies"])
+    for group in groups:
+        specs += project["optional-dependencies"][group]
+    return [Requirement(s) for s in specs]
 
 
-def _environment_pins() -> tuple[set[str], list]:
+def _locked() -> dict[str, list[tuple[str, str]]]:
+    """Package → [(version, marker)] from requirements.lock."""
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    locked: dict[str, list[tuple[str, str]]] = {}
+    for match in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)(?: ; ([^\\\n]+))?", text, re.M):
+        locked.setdefault(canonicalize_name(match[1]), []).append((match[2], (match[3] or "").strip()))
+    return locked
+
+
+def _python311(marker: str) -> bool:
+    from packaging.markers import Marker
+
+    return not marker or Marker(marker).evaluate({"python_full_version": "3.11.7", "python_version": "3.11"})
+
+
+def _version_311(entries: list[tuple[str, str]]) -> str:
+    return next(version for version, marker in entries if _python311(marker))
+
+
+def test_dependencies_are_compatible_ranges_not_pins():
+    for requirement in _requirements():
+        assert requirement.specifier, requirement
+        assert not any(s.operator == "==" for s in requirement.specifier), requirement
+
+
+def test_every_locked_package_has_hashes():
+    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", text.strip())
+    packages = [b for b in blocks if "==" in b.splitlines()[0]]
+    assert len(packages) > 50  # the whole transitive set, not only the direct dependencies
+    assert all("--hash=sha256:" in b for b in packages)
+
+
+def test_the_lock_satisfies_every_range():
+    locked = _locked()
+    for requirement in _requirements():
+        name = canonicalize_name(requirement.name)
+        assert name in locked, f"{name} is not in requirements.lock"
+        for version, marker in locked[name]:
+            assert requirement.specifier.contains(version, prereleases=True), (name, version, marker)
+
+
+def _environment() -> tuple[dict[str, str], dict[str, str], list]:
     env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    return {p.replace(" ", "").lower() for p in pip if not p.startswith("-e")}, env["dependencies"]
+    conda, pip = {}, {}
+    for item in env["dependencies"]:
+        if isinstance(item, dict):
+            for spec in item["pip"]:
+                if not spec.startswith("-e"):
+                    name, version = spec.split("==")
+                    pip[canonicalize_name(name)] = version
+        elif "==" in item:
+            name, version = item.split("==")
+            conda[canonicalize_name(CONDA_NAMES.get(name, name))] = version
+    return conda, pip, env["dependencies"]
 
 
-def test_every_dependency_is_pinned_exactly():
-    assert all("==" in pin for pin in _pyproject_pins())
+def test_environment_yml_has_every_dependency_once_at_the_locked_version():
+    conda, pip, _ = _environment()
+    assert not set(conda) & set(pip), "a package from both conda and pip"
+    locked = _locked()
+    wanted = {canonicalize_name(r.name) for r in _requirements()}
+    assert set(conda) | set(pip) == wanted
+    for name, version in {**conda, **pip}.items():
+        assert version == _version_311(locked[name]), name
 
 
-def test_environment_yml_agrees_with_pyproject():
-    pins, _ = _environment_pins()
-    assert pins == _pyproject_pins()
+def test_conda_is_used_for_what_conda_forge_has():
+    conda, pip, _ = _environment()
+    assert {"pandas", "numpy", "jupyterlab", "papermill", "pytest"} <= set(conda)
+    assert set(pip) <= {"pylopdf-fonts-zh-cn", "playwright"}
 
 
 def test_environment_installs_the_project_and_python_311():
-    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
-    pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
+    _, _, dependencies = _environment()
+    pip = next(d["pip"] for d in dependencies if isinstance(d, dict))
     assert "-e ." in pip
-    assert "python=3.11" in env["dependencies"]
+    assert "python=3.11" in dependencies
+
+
+def test_lint_tools_are_a_dev_extra_not_a_test_dependency():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert not any(Requirement(r).name == "ruff" for r in project["optional-dependencies"]["test"])
+    assert any(Requirement(r).name == "ruff" for r in project["optional-dependencies"]["dev"])
+
+
+def test_a_licence_file_ships_with_the_project():
+    licence = (ROOT / "LICENSE").read_text(encoding="utf-8")
+    assert "MIT License" in licence and "Permission is hereby granted" in licence
