@@ -283,3 +283,33 @@ def test_draw_pool_is_titled_units_including_decided_ones(assess_tables, declara
     decisions = {"decisions": [["320104", "先进", "表决"], ["320105", "未入选", "表决"]]}
     decided = assess_tables(_year(declaration, scores_for_total, totals, decisions), override, "b").results()
     assert set(decided.loc[decided["spot_check"] == "true", "code"]) == {"320102", "320104"}
+
+
+# ----------------------------------------------------------------------------- SPEC 7.3: untitled units
+
+
+def _outcome_rows(rows):
+    return pd.DataFrame({"file": "verification.csv", "sheet": "", "row": list(range(2, len(rows) + 2)),
+                         "is_valid": True, "code": [r[0] for r in rows], "check_passed": [r[1] for r in rows],
+                         "objection_upheld": [r[2] for r in rows], "disqualified_reason": [r[3] for r in rows]})
+
+
+def test_outcome_takes_only_a_title_away():
+    # 320102 holds a title, 320104 is ranked without one, 320111 is not ranked: all three failed.
+    rows = _outcome_rows([["320102", False, None, None], ["320104", False, None, None],
+                          ["320111", None, True, None]])
+    judged, problems = verification.disqualifying_outcomes(rows, {"320102", "320104"}, {"320102"})
+    assert judged["is_disqualifying"].tolist() == [True, True, True]
+    assert judged["is_applied"].tolist() == [True, False, False]
+    assert [(p.code, p.severity) for p in problems] == [("320104", "notice"), ("320111", "notice")]
+    assert "没有拟评定称号" in problems[0].message
+
+
+def test_failed_check_of_an_untitled_unit_changes_nothing_in_a_year(assess_tables, declaration, scores_for_total):
+    # Quotas 1/1: 100 → model, 95 → advanced, 90 → not selected. The third fails a check: still not selected.
+    tables = _year(declaration, scores_for_total, {"320102": "100", "320104": "95", "320105": "90"},
+                   {"verification": [["320105", "否", "是", "其他"]]})
+    assessment = assess_tables(tables, QUOTAS_1_1)
+    results = assessment.results().set_index("code")
+    assert results.loc["320105", ["status", "rank", "tier"]].tolist() == ["not_selected", "3", ""]
+    assert [p.severity for p in assessment.problems if p.table == "verification"] == ["notice"]

@@ -143,3 +143,20 @@ def test_workbench_records_through_the_button(golden_root):
     assert "已记录" in bench.decide_message.value
     saved = pd.read_csv(golden_root / "2025" / "decisions.csv", dtype=str)
     assert saved[["code", "decision", "reason"]].values.tolist() == [["320115", "not_selected", "评审委员会表决"]]
+
+
+def test_workbench_refuses_a_decision_the_run_would_not_apply(golden_root):
+    # 先进 holds 兴化 and 丰县 (quota 3). 江宁 先进 fits and is recorded; then 溧水 先进 would be the 4th.
+    bench = Workbench(golden_root, 2025, str(GOLDEN / "params.yaml"))
+    bench.decide_county.value = "320115"
+    bench.decide_value.value = "advanced"
+    bench.decide_reason.value = "评审委员会表决"
+    bench.decide_button.click()
+    assert "已记录" in bench.decide_message.value
+    bench.decide_county.value = "320117"
+    bench.decide_value.value = "advanced"
+    bench.decide_reason.value = "评审委员会表决"
+    bench.decide_button.click()
+    assert "未记录" in bench.decide_message.value and "超出名额" in bench.decide_message.value
+    saved = pd.read_csv(golden_root / "2025" / "decisions.csv", dtype=str)
+    assert saved["code"].tolist() == ["320115"]

@@ -149,8 +149,10 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions) -> As
     problems += decision_problems
     pool = sorted(ranked.loc[ranked["tier"].notna() & ~ranked["is_tie_pending"], "code"])
     draw = verification.draw_spot_checks(pool, params.spot_check.seed, params.spot_check.count)
+    # SPEC 3.5/7.3: an outcome takes a title away; for a unit without one it is a notice only.
+    titled = set(ranked.loc[ranked["tier"].isin(["model", "advanced"]) & ~ranked["is_tie_pending"], "code"])
     outcomes, outcome_problems = verification.disqualifying_outcomes(
-        tables["verification"], set(ranked["code"]))
+        tables["verification"], set(ranked["code"]), titled)
     problems += outcome_problems
 
     problems += _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements)
@@ -218,8 +220,11 @@ def _county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, 
     table = divisions.table[["code", "name", "city"]].copy()
     ranked_by_code = ranked.set_index("code")
     drawn = set(draw.loc[draw["is_drawn"], "code"]) if len(draw) else set()
-    disqualified = outcomes[outcomes["is_disqualifying"]]
-    disqualified_reason = disqualified.groupby("code")["reason"].agg("；".join).to_dict()
+    # Only outcomes that take a provisional 模范/先进 title away disqualify (SPEC 3.5, 7.3); the
+    # others are kept, with every outcome recorded for a unit, for the ledger's explanation.
+    applied = outcomes["is_applied"] if "is_applied" in outcomes else outcomes["is_disqualifying"]
+    disqualified_reason = outcomes[applied].groupby("code")["reason"].agg("；".join).to_dict()
+    recorded_reason = outcomes[outcomes["is_disqualifying"]].groupby("code")["reason"].agg("；".join).to_dict()
     over_quota = set(judged_recs.loc[judged_recs["is_over_quota"], "code"]) - admitted
     statuses = []
     for code in table["code"]:
@@ -233,7 +238,9 @@ def _county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, 
             status = "over_quota"
         elif code in incomplete:
             status = "incomplete"
-        elif code in ranked_by_code.index and code in disqualified_reason:
+        elif code in ranked_by_code.index and code in disqualified_reason \
+                and ranked_by_code.at[code, "tier"] in ("model", "advanced") \
+                and not ranked_by_code.at[code, "is_tie_pending"]:
             status = "disqualified"
         elif code in ranked_by_code.index and ranked_by_code.at[code, "is_tie_pending"]:
             status = "tie_pending"
@@ -265,7 +272,9 @@ def _county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, 
             for c in table["code"]]
     table["bonus_documents_points"] = table["code"].map(bonus_points)
     table["spot_check"] = table["code"].isin(drawn)
-    table["disqualified_reason"] = [disqualified_reason.get(code, "") for code in table["code"]]
+    table["disqualified_reason"] = [disqualified_reason.get(code, "") if status == "disqualified" else ""
+                                    for code, status in zip(table["code"], table["status"], strict=True)]
+    table["verification_record"] = [recorded_reason.get(code, "") for code in table["code"]]
     return table
 
 

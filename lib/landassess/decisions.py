@@ -10,21 +10,84 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
 
 from landassess.divisions import Divisions
 from landassess.intake import DECISIONS
+from landassess.xlsx import neutralize_cell
+
+if TYPE_CHECKING:
+    from landassess.assessment import Assessment
 
 DECISION_ZH = DECISIONS  # model/advanced/not_selected → 模范/先进/未入选, the decisions table's vocabulary
 HEADER = ["code", "decision", "reason", "decided_by", "decided_on"]
+_DECISION_COLUMNS = ["file", "sheet", "row", "is_valid", *HEADER]
 
 
 class DecisionError(ValueError):
     """A decision that cannot be recorded; the message is Chinese."""
 
 
+def check_decision(assessment: Assessment, code: str, decision: str, reason: str = "理由",
+                   decided_by: str = "评审委员会") -> None:
+    """Raise :class:`DecisionError` (Chinese) unless the run would apply this decision.
+
+    The check is the run's own: the year's decisions as read from the input folder plus this
+    one go through :func:`landassess.verification.apply_decisions` on the ranking before any
+    decision (quotas, a ranked unit). A decision is refused when it would not be applied, when
+    it would stop an earlier recorded decision from being applied, or when the unit already has
+    a recorded decision (a second, different row would make both invalid).
+    """
+    from landassess import ranking, verification
+
+    a = assessment
+    name = a.divisions.name_of().get(code, code)
+    if decision not in DECISION_ZH:
+        raise DecisionError(f"决定应为 模范、先进 或 未入选，而不是“{decision}”")
+    recorded = a.inputs.tables.get("decisions")
+    recorded = recorded if recorded is not None else pd.DataFrame(columns=_DECISION_COLUMNS)
+    same_unit = recorded[recorded["code"] == code]
+    if len(same_unit):
+        earlier = "、".join(DECISION_ZH.get(d, str(d)) for d in same_unit["decision"] if isinstance(d, str)) or "无法读取"
+        raise DecisionError(f"{code} {name} 已有评审决定（{earlier}，决定表第 {'、'.join(str(r) for r in same_unit['row'])} 行）；"
+                            "再记录一行会与之重复或冲突，请直接修改原来的决定行")
+    ranked = a.ranked
+    if code not in set(ranked["code"]):
+        status = a.counties.set_index("code")["status_zh"].get(code, "未知")
+        raise DecisionError(f"{code} {name} 未进入排名（{status}），评审决定只对进入排名的单位有效，运行时不会采用")
+    candidates = ranked[["code", "base_exact", "bonus_exact", "effectiveness_exact", "ratio", "total_exact", "total",
+                         "effectiveness"]].reset_index(drop=True)
+    before = ranking.rank_counties(candidates, a.params).merge(candidates, on="code")
+    row = {"file": "decisions.csv", "sheet": "", "row": _next_row(recorded), "is_valid": True, "code": code,
+           "decision": decision, "reason": reason, "decided_by": decided_by, "decided_on": None}
+    trial = pd.concat([recorded[_DECISION_COLUMNS], pd.DataFrame([row])], ignore_index=True)
+    _, judged, _ = verification.apply_decisions(before, trial, a.params)
+    new = judged.loc[judged.index == len(trial) - 1]
+    if new.empty or not bool(new["is_applied"].iloc[0]):
+        note = new["note"].iloc[0] if len(new) else "决定不适用"
+        raise DecisionError(f"{code} {name} 决定为{DECISION_ZH[decision]}：{note}（运行时不会采用，未记录）")
+    applied_before = set(a.decisions.loc[a.decisions["is_applied"], "row"]) if len(a.decisions) else set()
+    lost = judged[judged["row"].isin(applied_before) & ~judged["is_applied"]]
+    if len(lost):
+        rows = "、".join(f"{r.code}（第 {r.row} 行）" for r in lost.itertuples())
+        raise DecisionError(f"该决定会使已记录的决定 {rows} 不再被采用（{lost['note'].iloc[0]}），未记录")
+
+
+def _next_row(recorded: pd.DataFrame) -> int:
+    rows = [int(r) for r in recorded["row"] if isinstance(r, int) or str(r).isdigit()]
+    return max(rows, default=1) + 1
+
+
 def record_decision(folder: Path, divisions: Divisions, code: str, decision: str, reason: str,
-                    decided_by: str, decided_on: dt.date | None = None) -> Path:
-    """Append one decision to ``folder/decisions.csv`` (created with a header if absent)."""
+                    decided_by: str, decided_on: dt.date | None = None, *,
+                    assessment: Assessment | None = None) -> Path:
+    """Append one decision to ``folder/decisions.csv`` (created with a header if absent).
+
+    With ``assessment`` (the year as it stands), the decision is first checked as the run would
+    apply it (:func:`check_decision`) and refused with a Chinese message if it would not be.
+    """
     folder = Path(folder)
     if code not in divisions.name_of():
         raise DecisionError(f"县级代码 {code} 不在区划名单中")
@@ -36,8 +99,11 @@ def record_decision(folder: Path, divisions: Divisions, code: str, decision: str
         raise DecisionError("请填写决定人（如 评审委员会）")
     if (folder / "decisions.xlsx").exists():
         raise DecisionError("该年度的评审决定保存在 decisions.xlsx 中，请直接在其中添加一行")
+    if assessment is not None:
+        check_decision(assessment, code, decision, reason.strip(), decided_by.strip())
     path = folder / "decisions.csv"
-    values = {"code": code, "decision": decision, "reason": reason.strip(), "decided_by": decided_by.strip(),
+    values = {"code": code, "decision": decision, "reason": neutralize_cell(reason.strip()),
+              "decided_by": neutralize_cell(decided_by.strip()),
               "decided_on": (decided_on or dt.date.today()).isoformat()}
     order = _existing_order(path) if path.exists() else HEADER
     with path.open("a", encoding="utf-8", newline="") as handle:

@@ -14,6 +14,23 @@ from matplotlib.figure import Figure
 from landassess.assessment import Assessment
 
 MODEL_COLOR, ADVANCED_COLOR, OTHER_COLOR, PENDING_COLOR = "#2e7d32", "#1f77b4", "#9aa5b1", "#e08a00"
+DISQUALIFIED_COLOR = "#b3261e"
+
+
+def status_color(status: str) -> str:
+    """A ranked unit's bar colour by its current status (SPEC 7.3: a lost title is not coloured as one)."""
+    return {"model": MODEL_COLOR, "advanced": ADVANCED_COLOR, "tie_pending": PENDING_COLOR,
+            "disqualified": DISQUALIFIED_COLOR}.get(status, OTHER_COLOR)
+
+
+def bar_label(row) -> str:
+    """``rank. name（city）`` with the status for a unit that is not simply titled or untitled."""
+    label = f"{row.rank}. {row.name}（{row.city}）"
+    if row.status == "disqualified":
+        label += " 取消资格"
+    elif row.status == "incomplete":
+        label += " 材料不全"
+    return label
 
 
 def setup_fonts() -> str:
@@ -50,13 +67,16 @@ def _ranked(a: Assessment):
 
 
 def ranked_totals(a: Assessment) -> Figure:
-    """Ranked totals, coloured by provisional tier, with the 10th and 20th place lines."""
+    """Ranked totals, coloured by current status, with the 10th and 20th place lines.
+
+    A disqualified unit keeps its bar and place (nobody moves up) but is red and labelled
+    取消资格, never coloured as 模范/先进 (SPEC 7.3).
+    """
     ranked = _ranked(a)
     fig, ax = new_figure(figsize=(10, max(3.0, 0.28 * len(ranked) + 1.2)), dpi=100)
-    labels = [f"{r.rank}. {r.name}（{r.city}）" for r in ranked.itertuples()]
+    labels = [bar_label(r) for r in ranked.itertuples()]
     totals = [float(Decimal(t)) for t in ranked["total"]]
-    colors = [PENDING_COLOR if p else MODEL_COLOR if t == "model" else ADVANCED_COLOR if t == "advanced" else OTHER_COLOR
-              for t, p in zip(ranked["tier"], ranked["is_tie_pending"], strict=True)]
+    colors = [status_color(s) for s in ranked["status"]]
     ax.barh(range(len(ranked)), totals, color=colors)
     ax.set_yticks(range(len(ranked)), labels, fontsize=8)
     ax.invert_yaxis()
@@ -70,7 +90,8 @@ def ranked_totals(a: Assessment) -> Figure:
     low = min(totals, default=0)
     ax.set_xlim(max(0, low - 10), max(totals, default=100) + 4)
     ax.set_xlabel("总分（基础得分 + 加分）")
-    ax.set_title(f"{a.year} 年度排名与称号线（绿：模范，蓝：先进，橙：并列待定）")
+    legend = "绿：模范，蓝：先进，橙：并列待定" + ("，红：取消资格" if (ranked["status"] == "disqualified").any() else "")
+    ax.set_title(f"{a.year} 年度排名与称号线（{legend}）")
     fig.subplots_adjust(left=0.2, right=0.86, top=1 - 0.5 / fig.get_figheight(), bottom=0.6 / fig.get_figheight())
     return fig
 
@@ -78,14 +99,14 @@ def ranked_totals(a: Assessment) -> Figure:
 def dimension_profiles(a: Assessment) -> Figure:
     """Dimension subtotals of the titled counties, as a share of each dimension's maximum."""
     ranked = _ranked(a)
-    titled = ranked[ranked["tier"].isin(["model", "advanced"]) | ranked["is_tie_pending"]]
+    titled = ranked[ranked["status"].isin(["model", "advanced"])]
     dims = a.params.rubric.dimensions
     maxima = [float(sum((c.max for c in d.criteria), Decimal(0))) for d in dims]
     fig, ax = new_figure(figsize=(10, 4.2), dpi=100)
     for r in titled.itertuples():
         shares = [100 * float(Decimal(getattr(r, f"dim_{d.id}"))) / m for d, m in zip(dims, maxima, strict=True)]
         ax.plot(range(len(dims)), shares, marker="o", linewidth=1,
-                color=MODEL_COLOR if r.tier == "model" else ADVANCED_COLOR, alpha=0.7)
+                color=MODEL_COLOR if r.status == "model" else ADVANCED_COLOR, alpha=0.7)
     ax.set_xticks(range(len(dims)), ["\n".join(d.name[i:i + 9] for i in range(0, len(d.name), 9)) for d in dims],
                   fontsize=8)
     ax.set_ylabel("得分率（%）")

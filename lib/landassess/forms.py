@@ -10,13 +10,13 @@ cell (评分!D7), what was found and what is expected.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 from landassess.divisions import Divisions
 from landassess.intake import BONUS_KINDS, EVENT_VETO_TYPES, TABLES
-from landassess.outputs import neutralize_cell
 from landassess.problems import ERROR, TABLE_ZH, Problem
-from landassess.xlsx import save_workbook
+from landassess.xlsx import neutralize_cell, save_workbook
 
 ROWS = 300  # rows prepared for input below the header
 _INSTRUCTIONS = {
@@ -40,9 +40,18 @@ _INSTRUCTIONS = {
 }
 
 
+def _safe_file_part(text: str) -> str:
+    """A name usable inside a file name: no folder separators, control or reserved characters."""
+    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", text).strip(" .")
+    return cleaned[:60] or "_"
+
+
 def _list_validation(values: list[str], column: str, prompt: str):
+    """A drop-down list, or None when a value cannot be written in a list formula ("" or ,)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
+    if any('"' in value or "," in value for value in values) or len(",".join(values)) > 250:
+        return None
     validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择",
                                 promptTitle="填写提示", prompt=prompt)
@@ -83,7 +92,9 @@ def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]
             sheet.column_dimensions[letter].width = max(12, len(column.zh) * 2 + 2)
             if column.name in choices:
                 values, prompt = choices[column.name]
-                sheet.add_data_validation(_list_validation(values, letter, prompt))
+                validation = _list_validation(values, letter, prompt)
+                if validation is not None:
+                    sheet.add_data_validation(validation)
             for row in range(2, ROWS + 2):
                 sheet.cell(row=row, column=position).protection = Protection(locked=False)
         sheet.freeze_panes = "A2"
@@ -147,7 +158,7 @@ def write_correction_notices(problems: list[Problem], folder: Path, year: int,
         for row in sheet.iter_rows(min_row=4):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        path = folder / f"{code}-{names[code]}-补正通知.xlsx"
+        path = folder / f"{code}-{_safe_file_part(names[code])}-补正通知.xlsx"
         save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
         written.append(path)
     return written

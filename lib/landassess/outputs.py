@@ -15,38 +15,48 @@ from landassess.assessment import STATUS_ZH, Assessment
 from landassess.params import params_as_dict
 from landassess.problems import SEVERITY_ZH, TABLE_ZH
 from landassess.ranking import TIER_ZH
-from landassess.xlsx import save_workbook
+from landassess.xlsx import neutralize_cell, save_workbook, write_csv
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
     "bonus": "加分", "total": "总分", "tier_zh": "拟评定称号", "code": "县级代码",
 }
-_FORMULA_START = ("=", "+", "-", "@")
 
 
-def neutralize_cell(value: object) -> object:
-    """Text that a spreadsheet would read as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+def current_title(status: str, tier: object, pending_between: str = "") -> str:
+    """What a list meant for people shows for a ranked unit: its current status (SPEC 7.3).
+
+    模范/先进 only for a unit whose status is ``model``/``advanced``; a disqualified unit shows
+    取消资格 (never its provisional title), a pending tie 并列待定, anything else its status.
+    """
+    if status in ("model", "advanced"):
+        return TIER_ZH[status]
+    if status == "tie_pending":
+        return "并列待定（" + pending_between + "）" if pending_between else "并列待定"
+    return STATUS_ZH[status]
 
 
 def publicity_list(assessment: Assessment) -> pd.DataFrame:
-    """The 公示名单: provisional 模范 and 先进 (and pending ties) by rank."""
+    """The 公示名单: the units ranked into a title (and pending ties) by rank, as they stand now.
+
+    A unit whose provisional title was taken away (取消资格) keeps its row and rank — nobody moves
+    up — but its title cell says 取消资格; the 模范/先进 rows are exactly the units whose status
+    is ``model``/``advanced``.
+    """
     counties = assessment.counties
-    shown = counties[counties["tier"].isin(["model", "advanced"]) | counties["is_tie_pending"].eq(True)]
+    shown = counties[counties["is_ranked"] & (
+        counties["tier"].isin(["model", "advanced"]) | counties["is_tie_pending"].eq(True)
+        | counties["status"].isin(["model", "advanced", "disqualified"]))]
     shown = shown.sort_values(["position", "code"]).copy()
-    shown["tier_zh"] = [
-        "并列待定（" + p + "）" if pending else TIER_ZH[t]
-        for t, pending, p in zip(shown["tier"], shown["is_tie_pending"], shown["pending_between"], strict=True)
-    ]
+    shown["tier_zh"] = [current_title(s, t, p) for s, t, p in
+                        zip(shown["status"], shown["tier"], shown["pending_between"], strict=True)]
     shown["rank"] = shown["rank"].astype(int)
     return shown[list(PUBLICITY_COLUMNS)].rename(columns=PUBLICITY_COLUMNS).reset_index(drop=True)
 
 
 def write_results_csv(assessment: Assessment, path: Path) -> None:
     """``results.csv``: UTF-8, LF line ends, one row per division sorted by code."""
-    assessment.results().to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    write_csv(assessment.results(), path, encoding="utf-8")
 
 
 def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
@@ -94,7 +104,7 @@ def write_problems_csv(assessment: Assessment, path: Path) -> None:
     frame = frame.drop(columns=["affects_status"]).rename(columns={
         "severity": "级别", "table": "表", "file": "文件", "sheet": "工作表", "row": "行", "column": "列",
         "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码"})
-    frame.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    write_csv(frame, path, encoding="utf-8-sig")
 
 
 def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]:

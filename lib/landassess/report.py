@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import platform
+import re
 import subprocess
 from decimal import Decimal
 from fractions import Fraction
@@ -32,11 +33,46 @@ NOTICE_TITLE = "《江苏省土地执法模范县（市、区）创建活动方�
 DEMO_BANNER = "演示数据，非真实评估结果（虚构数字，真实地名）"
 
 
-class HTMLFragment:
-    """A piece of HTML that Jupyter displays as rich output."""
+# --------------------------------------------------------------------------- personal data
 
-    def __init__(self, markup: str):
-        self.markup = markup
+# The last line of defence (SPEC 4: contact details never appear in a shared report): anything
+# shaped like a Chinese mobile or landline number is masked in every fragment. Runs of 24 or more
+# hex digits (sha256 values, commit ids) are matched first and left alone, and a number is only
+# masked when no digit touches it, so county codes, dates, scores, document numbers and hashes
+# survive.
+_SEP = r"[\s\-\u2010-\u2015\uff0d.]"  # space, hyphens and dashes (also full-width), dots
+_PHONE = re.compile(
+    r"(?P<hex>[0-9A-Fa-f]{24,})"
+    rf"|(?P<mobile>(?<!\d)(?:[+＋]?(?:00)?[8８][6６]{_SEP}*)?(?P<m>[1１][3-9３-９]\d(?:{_SEP}?\d){{8}})(?!\d))"
+    rf"|(?P<land>(?<!\d)(?:[+＋]?(?:00)?[8８][6６]{_SEP}*)?(?:[(（][0０]\d{{2,3}}[)）]|[0０]\d{{2,3}}){_SEP}?"
+    rf"\d{{3,4}}{_SEP}?\d{{4}}(?:{_SEP}?\d)?(?!\d))")
+PHONE_MASK = "［已隐去电话号码］"
+HIDDEN_VALUE = "［已隐去］"
+
+
+def mask_phone_numbers(text: str, keep: tuple[str, ...] = ()) -> str:
+    """``text`` with phone-shaped numbers masked: 13812345678 → 138****5678, landlines → ［已隐去电话号码］.
+
+    A match that is part of one of the ``keep`` strings (the published draw seed) is kept.
+    """
+
+    def replace(match: re.Match) -> str:
+        found = match.group()
+        if match.group("hex") or any(found in k for k in keep if k):
+            return found
+        if match.group("mobile"):
+            digits = re.sub(r"\D", "", match.group("m"))
+            return f"{digits[:3]}****{digits[-4:]}"
+        return PHONE_MASK
+
+    return _PHONE.sub(replace, text)
+
+
+class HTMLFragment:
+    """A piece of HTML that Jupyter displays as rich output; phone numbers are always masked."""
+
+    def __init__(self, markup: str, keep: tuple[str, ...] = ()):
+        self.markup = mask_phone_numbers(markup, keep)
 
     def _repr_html_(self) -> str:
         return self.markup
@@ -88,8 +124,75 @@ def _source_zh(source: str) -> str:
     return source.replace("assumption", "假设（方案未规定）") if source else ""
 
 
-def _section(anchor: str, title: str, body: str) -> HTMLFragment:
-    return HTMLFragment(f'<section id="{anchor}"><h2>{_e(title)}</h2>{body}</section>')
+def _section(anchor: str, title: str, body: str, a: Assessment | None = None,
+             keep: tuple[str, ...] = ()) -> HTMLFragment:
+    """A report section; the declared contact values of ``a`` are scrubbed, phones masked."""
+    markup = f'<section id="{anchor}"><h2>{_e(title)}</h2>{body}</section>'
+    if a is not None:
+        markup = scrub_personal_values(markup, personal_values(a))
+    return HTMLFragment(markup, keep)
+
+
+_PROTECTED_WORDS = (
+    "评审委员会", "省厅", "自然资源", "未填写", "概览", "公示名单与排名", "一票否决", "推荐名额", "评分", "加分",
+    "实地查验与异议", "数据问题", "逐县说明", "假设与口径", "溯源", "县级代码", "县（市、区）", "设区市", "名次",
+    "总分", "基础得分", "状态", "说明", "文件", "应为", "单元格", "级别", "结论", "理由", "决定人", "日期",
+)
+"""Report wording a contact value is never scrubbed from (a hostile contact must not deface the report)."""
+
+
+def personal_values(a: Assessment) -> tuple[str, ...]:
+    """The contact and phone values declared this year, as they may appear in the report.
+
+    Only values that cannot be confused with report wording: at least two characters, a phone
+    with at least five digits, a contact with a letter or CJK character and not part of a
+    division or city name, a status or a title. Longest first (a value inside another is
+    scrubbed with it).
+    """
+    table = a.inputs.tables.get("declarations")
+    if table is None:
+        return ()
+    vocabulary = [*a.divisions.name_of().values(), *a.divisions.cities, *STATUS_ZH.values(),
+                  *TIER_ZH.values(), *DECISIONS.values(), *TABLE_ZH.values(), *SEVERITY_ZH.values(),
+                  *VETO_ZH.values(), *_PROTECTED_WORDS]
+    found: set[str] = set()
+    for column in ("contact", "phone"):
+        if column not in table:
+            continue
+        for value in table[column].dropna():
+            text = str(value).strip()
+            if len(text) < 2:
+                continue
+            if column == "phone" or not re.search(r"[^\W\d_]", text):
+                if sum(ch.isdigit() for ch in text) >= 7:
+                    found.add(text)
+                continue
+            if any(text in word for word in vocabulary):
+                continue
+            found.add(text)
+    return tuple(sorted(found, key=lambda t: (-len(t), t)))
+
+
+def scrub_personal_values(markup: str, values: tuple[str, ...]) -> str:
+    """Replace every declared contact/phone value in the text of ``markup`` (not in its tags).
+
+    Hex runs (hashes) are left whole, and a value that starts or ends with a digit is not
+    matched inside a longer number.
+    """
+    if not values:
+        return markup
+    alternatives = []
+    for value in values:
+        escaped = re.escape(html.escape(value))
+        before = r"(?<!\d)" if value[0].isdigit() else ""
+        after = r"(?!\d)" if value[-1].isdigit() else ""
+        alternatives.append(before + escaped + after)
+    pattern = re.compile(r"(?P<hex>[0-9A-Fa-f]{24,})|(?P<value>" + "|".join(alternatives) + ")")
+
+    def text_node(match: re.Match) -> str:
+        return pattern.sub(lambda m: m.group() if m.group("hex") else HIDDEN_VALUE, match.group())
+
+    return re.sub(r"(?<=>)[^<]+|^[^<]+", text_node, markup)
 
 
 def _name(assessment: Assessment, code: str) -> str:
@@ -122,6 +225,11 @@ def overview(a: Assessment) -> HTMLFragment:
         names = counties[counties["status"] == tier].sort_values("position")
         listed = "、".join(f"{_e(r.name)}（{_e(r.city)}）" for r in names.itertuples()) or "（无）"
         titled.append(f"<p><b>{TIER_ZH[tier]}（{len(names)}）：</b>{listed}</p>")
+    disqualified = counties[counties["status"] == "disqualified"].sort_values("position")
+    if len(disqualified):
+        titled.append(f"<p><b>取消资格（{len(disqualified)}，不再增补）：</b>"
+                      + "、".join(f"{_e(r.name)}（{_e(r.city)}，{_e(r.disqualified_reason)}）"
+                                 for r in disqualified.itertuples()) + "</p>")
     pending = counties[counties["status"] == "tie_pending"]
     if len(pending):
         titled.append("<p><b>并列待定，需评审委员会决定：</b>"
@@ -134,7 +242,7 @@ def overview(a: Assessment) -> HTMLFragment:
         f'<p class="la-note">状态说明：按 {" → ".join(STATUS_ZH[s] for s in STATUSES)} 的顺序判定，取第一个适用的状态。</p>'
     )
     title = f"<h1>{a.year} 年度江苏省土地执法模范县（市、区）创建活动评估报告</h1>{banner}"
-    return HTMLFragment(title + str(_section("overview", "一、概览", markup)))
+    return HTMLFragment(title + str(_section("overview", "一、概览", markup, a)))
 
 
 # --------------------------------------------------------------------------- 2 公示名单
@@ -149,21 +257,28 @@ def ranking_table(a: Assessment) -> HTMLFragment:
         "县（市、区）": counties["name"], "设区市": counties["city"],
         **{d.name: counties[f"dim_{d.id}"] for d in dims},
         "基础得分": counties["base_score"], "加分": counties["bonus"], "总分": counties["total"],
-        "拟评定": [("并列待定（" + p + "）") if pend else TIER_ZH.get(t, "") if isinstance(t, str) else ""
-                for t, pend, p in zip(counties["tier"], counties["is_tie_pending"], counties["pending_between"],
-                                      strict=True)],
+        "拟评定": [_shown_title(r) for r in counties.itertuples()],
         "状态": counties["status_zh"],
         "并列与裁决": [_tie_text(r) for r in counties.itertuples()],
     })
-    classes = ["la-pending" if p else f"la-tier-{t}" if isinstance(t, str) else ""
-               for t, p in zip(counties["tier"], counties["is_tie_pending"], strict=True)]
+    classes = ["la-pending" if s == "tie_pending" else f"la-tier-{s}" if s in ("model", "advanced")
+               else "la-disqualified" if s == "disqualified" else "" for s in counties["status"]]
     q = a.params.tiers
     note = (f'<p class="la-note">排名规则：按总分（保留两位小数，四舍五入）由高到低；总分相同依次比较：'
             f'土地执法监管成效得分高者在前，违法占用耕地比例低者在前；仍相同则名次并列（如 1、2、2、4）。'
             f'第1—{q.model.quota}名为模范，第{q.model.quota + 1}—{q.model.quota + q.advanced.quota}名为先进；'
             f'并列跨越名额线时为“并列待定”，由评审委员会决定。</p>')
     decisions = _decisions_table(a)
-    return _section("ranking", "二、公示名单与排名", note + _table(frame, row_classes=classes) + decisions)
+    return _section("ranking", "二、公示名单与排名", note + _table(frame, row_classes=classes) + decisions, a)
+
+
+def _shown_title(row) -> str:
+    """The title column of a ranked unit as it stands (SPEC 7.3): never 模范/先进 unless it holds it."""
+    from landassess.outputs import current_title
+
+    if row.status in ("model", "advanced", "tie_pending", "disqualified") or isinstance(row.tier, str):
+        return current_title(row.status, row.tier, row.pending_between)
+    return ""
 
 
 def _tie_text(row) -> str:
@@ -238,7 +353,7 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
         f"<h3>未计入的否决事项（提请关注）</h3>{_table(nc, empty='无。')}"
         f"<h3>耕地数据（省厅口径）</h3>{_table(land_frame)}"
     )
-    return _section("vetoes", "三、一票否决", markup)
+    return _section("vetoes", "三、一票否决", markup, a)
 
 
 def _event_evidence(r) -> str:
@@ -274,7 +389,7 @@ def quotas_section(a: Assessment) -> HTMLFragment:
     markup = (f'<p class="la-note">六(二)：推荐单位数量不超过所辖县（市、区）的 {_share_pct(share)}，名额 = ⌊{share} × 县级单位数⌋；'
               f"按推荐顺序取前若干名，其余为“超出推荐名额”。</p>{_table(frame, row_classes=classes)}"
               f"<h3>推荐明细</h3>{_table(rows)}")
-    return _section("quotas", "四、推荐名额", markup)
+    return _section("quotas", "四、推荐名额", markup, a)
 
 
 # --------------------------------------------------------------------------- 5 评分
@@ -284,7 +399,7 @@ def scoring_section(a: Assessment) -> HTMLFragment:
     """Per-criterion averages against maxima, and where evaluators disagree."""
     crit = a.scores.criteria
     if crit.empty:
-        return _section("scoring", "五、评分", '<p class="la-note">本年度没有可评分的县。</p>')
+        return _section("scoring", "五、评分", '<p class="la-note">本年度没有可评分的县。</p>', a)
     names = {c.id: c.name for c in a.params.rubric.criteria}
     pivot = crit.pivot(index="code", columns="criterion", values="mean")
     ranked = a.counties[a.counties["is_ranked"]].sort_values("position")
@@ -311,7 +426,7 @@ def scoring_section(a: Assessment) -> HTMLFragment:
               f"<h3>各县指标平均分</h3>{_table(table)}"
               f"<h3>评委分歧（极差超过满分的 {_share_pct(share)}）</h3>{_table(flags, empty='没有评委分歧超过阈值的指标。')}"
               f"<h3>评估指标（假设口径）</h3>{_table(rubric)}")
-    return _section("scoring", "五、评分", markup)
+    return _section("scoring", "五、评分", markup, a)
 
 
 # --------------------------------------------------------------------------- 6 加分
@@ -333,15 +448,60 @@ def bonus_section(a: Assessment) -> HTMLFragment:
               f'市级文件和不在评估年度内的文件不计。加分上限：{"不设（方案未规定）" if cap is None else f"{cap} 分"}。</p>'
               + _table(frame, empty="本年度没有加分材料。",
                        row_classes=["" if c else "la-pending" for c in b["counts"]]))
-    return _section("bonus", "六、加分", markup)
+    return _section("bonus", "六、加分", markup, a)
 
 
 # --------------------------------------------------------------------------- 7 实地查验与异议
 
 
+_SAFE_LITERAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 :._,/+=-")
+
+
+def shell_check_command(seed: str, code: str) -> str:
+    r"""A POSIX sh command printing ``sha256("<seed>:<code>")`` as sha256sum does, safe for any seed.
+
+    A seed of visible characters is quoted literally (``'`` written as ``'\''``), so ``$()``,
+    backticks, ``;`` and quotes are only data. A seed with a control or invisible character
+    (a newline, a tab, a zero-width space) cannot be copied reliably from a page: every byte
+    outside ``[A-Za-z0-9:._]`` is then written as a ``printf`` octal escape.
+    """
+    text = f"{seed}:{code}"
+    if text.isprintable():
+        return "printf '%s' '" + text.replace("'", "'\\''") + "' | sha256sum"
+    safe = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:._")  # no "-": not an option
+    encoded = "".join(chr(b) if chr(b) in safe else "%%" if b == 0x25 else f"\\{b:03o}" for b in text.encode())
+    return f"printf '{encoded}' | sha256sum"
+
+
+def python_literal(text: str) -> str:
+    """``text`` as a single-quoted Python literal of plain ASCII letters, digits and escapes.
+
+    It contains no quote, ``$``, ``%``, ``!``, ``^``, backtick or backslash pair, so it passes
+    unchanged through sh, cmd.exe and PowerShell double quotes.
+    """
+    parts = []
+    for ch in text:
+        if ch in _SAFE_LITERAL:
+            parts.append(ch)
+        elif ord(ch) < 0x100:
+            parts.append(f"\\x{ord(ch):02x}")
+        elif ord(ch) < 0x10000:
+            parts.append(f"\\u{ord(ch):04x}")
+        else:
+            parts.append(f"\\U{ord(ch):08x}")
+    return "'" + "".join(parts) + "'"
+
+
+def python_check_command(seed: str, code: str) -> str:
+    """A one-line Python check of ``sha256("<seed>:<code>")`` that works in cmd, PowerShell and sh."""
+    literal = python_literal(f"{seed}:{code}")
+    return f'python -c "import hashlib;print(hashlib.sha256({literal}.encode(\'utf-8\')).hexdigest())"'
+
+
 def verification_section(a: Assessment) -> HTMLFragment:
-    """The seed, the algorithm and the check command, the drawn units, the outcomes."""
+    """The seed, the algorithm and the check commands, the drawn units, the outcomes."""
     seed, count = a.params.spot_check.seed, a.params.spot_check.count
+    keep: tuple[str, ...] = ()
     if seed is None:
         draw = '<p class="la-note">未设置公开随机种子（spot_check.seed），本年度不抽取实地查验单位。</p>'
     else:
@@ -351,28 +511,90 @@ def verification_section(a: Assessment) -> HTMLFragment:
             "sha256(种子:代码)": d["hash"], "是否抽中": d["is_drawn"].map({True: "抽中", False: ""}),
         })
         example = d["code"].iloc[0] if len(d) else "320102"
-        draw = (f"<p>公开种子：<b class='la-mono'>{_e(seed)}</b>；抽取数量：{count}；抽取范围：拟评定为模范、先进的单位。</p>"
+        shown_seed = _e(seed) if seed.isprintable() else (
+            _e(python_literal(seed)) + "（含不可见或控制字符，此处按 Python 转义写法显示）")
+        keep = (seed, python_literal(seed), shell_check_command(seed, example))
+        draw = (f"<p>公开种子：<b class='la-mono'>{shown_seed}</b>；抽取数量：{count}；抽取范围：拟评定为模范、先进的单位。</p>"
                 f"<p>算法：对范围内每个单位计算 sha256(\"种子:县级代码\") 的十六进制小写值，按升序排列，取前 {count} 个。"
-                f"任何人可用如下命令复核：</p>"
-                f"<pre class='la-mono'>printf '%s' '{_e(seed)}:{_e(example)}' | sha256sum</pre>"
+                f"任何人可用如下命令复核（以 {_e(example)} 为例，换成其他县级代码即可）：</p>"
+                f"<p>Linux 或 macOS 终端（macOS 可把 sha256sum 换成 shasum -a 256；种子原样放在单引号中，不会被执行）：</p>"
+                f"<pre class='la-mono la-check-sh'>{_e(shell_check_command(seed, example))}</pre>"
+                f"<p>Windows（命令提示符或 PowerShell，需已安装 Python；也适用于其他系统）：</p>"
+                f"<pre class='la-mono la-check-py'>{_e(python_check_command(seed, example))}</pre>"
+                f"<p>两条命令输出的十六进制值应与下表该县一行相同（sha256sum 另在末尾输出“  -”）。</p>"
                 + _table(frame, row_classes=["la-pending" if x else "" for x in d["is_drawn"]]))
     o = a.outcomes
+    status = a.counties.set_index("code")["status"]
     outcomes = pd.DataFrame({
         "县级代码": o["code"], "县（市、区）": o["code"].map(a.divisions.name_of()),
         "查验通过": o["check_passed"].map({True: "是", False: "否"}), "异议成立": o["objection_upheld"].map({True: "是", False: "否"}),
-        "取消资格原因": o["disqualified_reason"], "结论": ["取消资格：" + r if r else "保留" for r in o["reason"]],
+        "取消资格原因": o["disqualified_reason"],
+        "结论": [_outcome_conclusion(r, status.get(c, "")) for r, c in zip(o["reason"], o["code"], strict=True)],
     })
     markup = draw + "<h3>查验与异议结果</h3>" + _table(outcomes, empty="尚未记录查验与异议结果。") + (
-        '<p class="la-note">六(三)：创建单位未通过查验或因其他原因被取消资格的，不再进行增补——其余单位的名次和称号不变。</p>')
-    return _section("verification", "七、实地查验与异议", markup)
+        '<p class="la-note">六(三)：创建单位未通过查验或因其他原因被取消资格的，不再进行增补——其余单位的名次和称号不变。'
+        "查验与异议结果只对拟评定为模范、先进的单位起作用；对其他单位只作提示，不改变其状态。</p>")
+    return _section("verification", "七、实地查验与异议", markup, a, keep)
+
+
+def _outcome_conclusion(reason: str, status: str) -> str:
+    """One verification row's effect, consistent with the unit's status."""
+    status_zh = STATUS_ZH.get(status, "未进入排名")
+    if reason and status == "disqualified":
+        return "取消资格：" + reason
+    if reason and status == "incomplete":
+        return f"记录：{reason}；该县因数据问题为“{status_zh}”"
+    if reason:
+        return f"不影响结果：该单位没有拟评定称号（{status_zh}），记录：{reason}"
+    if status in ("model", "advanced"):
+        return "保留称号"
+    if status == "disqualified":
+        return "本行无取消资格情形（该县因另一行记录取消资格）"
+    return f"不影响结果（{status_zh}）"
 
 
 # --------------------------------------------------------------------------- 8 数据问题
 
 
+_SHAREABLE_DECLARATION_COLUMNS = frozenset({
+    "code", "name", "city", "declared_on", "self_illegal_cultivated_area", "self_construction_cultivated_area"})
+"""Declarations columns whose cell values a shared report may quote; contact, phone, the unit and
+any column that is not one of these (unknown, header-less, a title row) may hold personal data."""
+
+
+def _declaration_column(label: str) -> str | None:
+    from landassess.intake import TABLES, map_header
+
+    return map_header(TABLES["declarations"], [label]).get(0) if label else None
+
+
+def shareable_value_and_message(table: str, column: str, value: str, message: str) -> tuple[str, str]:
+    """A problem's value and message as a shared report may show them (personal data hidden).
+
+    A problem in the declarations table quotes its cell (in 值 and in its message) only for the
+    columns of :data:`_SHAREABLE_DECLARATION_COLUMNS`; otherwise the value, and anything the
+    message quotes (a formula, a shortened value), is replaced by ［已隐去］. problems.csv, for the
+    evaluators, keeps them.
+    """
+    value, message = value or "", message or ""
+    if table != "declarations" or not value or _declaration_column(column) in _SHAREABLE_DECLARATION_COLUMNS:
+        return value, message
+    message = re.sub(r"“[^”]*”", "“" + HIDDEN_VALUE + "”", message.replace(value, HIDDEN_VALUE))
+    return HIDDEN_VALUE, message
+
+
+def shareable_problems(problems: pd.DataFrame) -> pd.DataFrame:
+    """The problems table as the shared report shows it (see :func:`shareable_value_and_message`)."""
+    out = problems.copy()
+    for index, row in out.iterrows():
+        out.at[index, "value"], out.at[index, "message"] = shareable_value_and_message(
+            row["table"], row["column"], row["value"], row["message"])
+    return out
+
+
 def problems_section(a: Assessment) -> HTMLFragment:
-    """Every intake problem, located; notices; the 弄虚作假 flags."""
-    p = a.problems_table
+    """Every intake problem, located (personal data hidden); notices; the 弄虚作假 flags."""
+    p = shareable_problems(a.problems_table)
     frame = pd.DataFrame({
         "级别": p["severity"].map(SEVERITY_ZH), "表": p["table"].map(lambda t: TABLE_ZH.get(t, t)), "文件": p["file"],
         "行": p["row"], "列": p["column"], "单元格": p["cell"], "县级代码": p["code"], "值": p["value"],
@@ -388,7 +610,7 @@ def problems_section(a: Assessment) -> HTMLFragment:
     markup = (f'<p class="la-note">共 {errors} 个错误（该县为“材料不全”或记录无效）、{sum(s == NOTICE for s in p["severity"])} 条提示。'
               f"行号为用户在文件中看到的行号（表头为第1行）。</p>{_table(frame, empty='未发现数据问题。', row_classes=classes)}"
               f"<h3>可能弄虚作假（九(三)）：自报违法占用耕地面积少于省厅掌握</h3>{_table(flags, empty='无。')}")
-    return _section("problems", "八、数据问题", markup)
+    return _section("problems", "八、数据问题", markup, a)
 
 
 # --------------------------------------------------------------------------- 9 逐县说明
@@ -404,7 +626,7 @@ def ledgers(a: Assessment) -> HTMLFragment:
         items = "".join(f"<li><b>{_e(step)}</b>：{_e(text)}</li>" for step, text in steps)
         parts.append(f'<details class="la-ledger" id="county-{row.code}"><summary>{_e(row.code)} {_e(row.name)}（{_e(row.city)}）'
                      f"— {_e(row.status_zh)}</summary><ol>{items}</ol></details>")
-    return _section("ledgers", "九、逐县说明", '<p class="la-note">点击展开每个申报县的判定过程。</p>' + "".join(parts))
+    return _section("ledgers", "九、逐县说明", '<p class="la-note">点击展开每个申报县的判定过程。</p>' + "".join(parts), a)
 
 
 class LedgerIndex:
@@ -423,6 +645,8 @@ class LedgerIndex:
         self.events = grouped(a.veto_events)
         self.recommendations = grouped(a.recommendations)
         self.bonus = grouped(a.bonus_events)
+        self.outcomes = grouped(a.outcomes)
+        self.pool = set(a.draw["code"]) if len(a.draw) else set()
         self.problems: dict[str, list] = {}
         for problem in a.problems:
             if problem.code and problem.affects_status:
@@ -459,7 +683,8 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
     recs = index.recommendations.get(code, [])
     steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}" for r in recs) or "所在设区市未推荐"))
     own = index.problems.get(code, [])
-    steps.append(("材料完整性", "；".join(p.message for p in own) if own else "完整"))
+    steps.append(("材料完整性", "；".join(shareable_value_and_message(p.table, p.column, p.value, p.message)[1]
+                                      for p in own) if own else "完整"))
     if c["is_ranked"]:
         dims = "，".join(f"{d.name} {c[f'dim_{d.id}']}" for d in a.params.rubric.dimensions)
         steps.append(("评分", f"基础得分 {c['base_score']}（{dims}）"))
@@ -468,15 +693,75 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
         steps.append(("排名", f"总分 {c['total']}，第 {int(c['rank'])} 名" + (f"；{c['tie_break']}" if c["tie_break"] else "")))
         steps.append(("与名额线的距离", _distance(a, c["total"], index.ranked)))
         tier = c["tier"]
-        title = ("并列待定（" + c["pending_between"] + "）") if c["is_tie_pending"] else TIER_ZH.get(tier, "未入选") if isinstance(tier, str) else "未入选"
+        if c["status"] == "disqualified":
+            # SPEC 7.3: never shown as holding the title it lost (its rank and row stay, 不再增补).
+            title = f"取消资格（原按名次列入拟评定名单；{c['disqualified_reason']}；不再增补）"
+        elif c["is_tie_pending"]:
+            title = "并列待定（" + c["pending_between"] + "）"
+        else:
+            title = TIER_ZH.get(tier, "未入选") if isinstance(tier, str) else "未入选"
         if isinstance(c["decision"], str) and c["decision"]:
             title += f"；评审决定：{DECISIONS[c['decision']]}（{c['decision_reason']}）"
         steps.append(("称号", title))
-        drawn = "被抽中实地查验" if c["spot_check"] else "未被抽中"
-        outcome = c["disqualified_reason"] or "未记录取消资格的情形"
-        steps.append(("查验与异议", f"{drawn}；{outcome}"))
+        steps.append(("查验与异议", verification_sentence(a, code, index)))
     steps.append(("结论", f"{STATUS_ZH[c['status']]}（{c['status']}）"))
     return steps
+
+
+def verification_sentence(a: Assessment, code: str, index: LedgerIndex | None = None) -> str:
+    """What the draw and the verification records mean for one ranked unit, without contradiction.
+
+    The draw part says whether the unit was in the pool and drawn. A check result is stated as
+    such only for a drawn unit; for any other unit a recorded result is quoted as a record
+    (“未被抽中实地查验；（记录：查验未通过）”). The conclusion follows the unit's status: a
+    title taken away (取消资格), kept, or — for a unit without a title — unchanged (SPEC 7.3).
+    """
+    index = index or LedgerIndex(a)
+    c = index.counties[code]
+    rows = index.outcomes.get(code, [])
+    if a.params.spot_check.seed is None:
+        draw_part, drawn = "本年度未设置公开随机种子，未抽取实地查验单位", False
+    elif code in index.pool:
+        drawn = bool(c["spot_check"])
+        draw_part = "被抽中实地查验" if drawn else "未被抽中实地查验"
+    else:
+        draw_part, drawn = "不在实地查验抽取范围（抽取范围为拟评定模范、先进的单位）", False
+    checks = {r.check_passed for r in rows if r.check_passed is not None}
+    if checks == {True, False}:
+        check = "查验记录不一致（一行通过、一行未通过），按未通过计"
+    elif checks == {False}:
+        check = "实地查验未通过" if drawn else "查验未通过"
+    elif checks == {True}:
+        check = "实地查验通过" if drawn else "查验通过"
+    else:
+        check = "实地查验结果尚未记录" if drawn else ""
+    records = [check] if check else []
+    objections = {r.objection_upheld for r in rows if r.objection_upheld is not None}
+    if True in objections:
+        records.append("公示异议成立")
+    elif objections == {False}:
+        records.append("异议未成立")
+    others = [r.disqualified_reason.strip() for r in rows
+              if isinstance(r.disqualified_reason, str) and r.disqualified_reason.strip()]
+    records += [f"其他取消资格原因：{x}" for x in others]
+    if not rows:
+        parts = [draw_part, "未记录查验与异议结果" if not drawn else "实地查验结果尚未记录"]
+    elif drawn:
+        parts = [draw_part, *records]
+    else:
+        parts = [draw_part, "（记录：" + "，".join(records) + "）"] if records else [draw_part]
+    status = c["status"]
+    if status == "disqualified":
+        conclusion = "取消资格，不再增补"
+    elif c["verification_record"] and status == "incomplete":
+        conclusion = "该县因数据问题为“材料不全”"
+    elif c["verification_record"]:
+        conclusion = f"该单位没有拟评定称号（{STATUS_ZH[status]}），上述记录不改变其状态，已列为提示"
+    elif status in ("model", "advanced"):
+        conclusion = "保留称号"
+    else:
+        conclusion = ""
+    return "；".join(parts) + (f" → {conclusion}" if conclusion else "")
 
 
 def _distance(a: Assessment, total_text: str, ranked: list[tuple[int, int, str]]) -> str:
@@ -513,7 +798,7 @@ def assumptions_section(a: Assessment) -> HTMLFragment:
     ]
     markup = ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in items) + "</ul>" + _table(frame)
               + '<p class="la-note">完整的口径说明见项目文档 docs/rules.md。</p>')
-    return _section("assumptions", "十、假设与口径", markup)
+    return _section("assumptions", "十、假设与口径", markup, a)
 
 
 def _git_commit() -> str:
@@ -545,7 +830,7 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
               f"<p>软件：{_e('；'.join(versions))}；Python {_e(platform.python_version())}；代码版本（git）：<span class='la-mono'>{_e(_git_commit())}</span>；"
               f'运行时间：<span class="la-run-time">{_e(run_time)}</span></p>'
               f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
-    return _section("provenance", "十一、溯源", markup)
+    return _section("provenance", "十一、溯源", markup, a)
 
 
 # --------------------------------------------------------------------------- re-issued results
@@ -578,4 +863,4 @@ def changes_section(a: Assessment, previous_results: str, previous_version: str)
     })
     markup = (f'<div class="la-banner">本报告为重新出具的结果，原定稿结果保存为 {_e(previous_version)}。</div>'
               + _table(frame, empty="与原定稿结果相比，状态、名次和称号均无变化。"))
-    return _section("changes", f"版本变更（相对 {previous_version}）", markup)
+    return _section("changes", f"版本变更（相对 {previous_version}）", markup, a)

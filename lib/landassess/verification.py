@@ -3,7 +3,8 @@
 The draw is reproducible by anyone with the published seed and ``sha256sum``: order the pool by
 ``sha256("<seed>:<code>")`` as lowercase hex, ascending, and take the first ``count``. A unit
 that fails the check, has an objection upheld or is disqualified otherwise loses its title, and
-nobody replaces it (不再进行增补).
+nobody replaces it (不再进行增补). Such an outcome for a unit without a provisional title changes
+nothing and is a notice (SPEC 7.3).
 """
 
 from __future__ import annotations
@@ -99,8 +100,18 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
     return ranked, judged, problems
 
 
-def disqualifying_outcomes(verification: pd.DataFrame, ranked_codes: set[str]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Verification rows with ``is_disqualifying`` and the reason; outcomes for unranked units are notices."""
+def disqualifying_outcomes(verification: pd.DataFrame, ranked_codes: set[str],
+                           titled_codes: set[str] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Judge verification rows (SPEC 3.5, 7.3); returns (rows, notices).
+
+    ``reason`` says what the row records against the unit (check failed, objection upheld,
+    another reason); ``is_disqualifying`` is true when it records something. Such an outcome
+    takes a title away (``is_applied``) only from a unit in ``titled_codes``: the units whose
+    provisional tier, after the committee's decisions, is 模范 or 先进. For any other unit —
+    unranked, ranked without a title (未入选) or a pending tie — the row changes nothing and is
+    listed as a notice. ``titled_codes`` None means every ranked unit (the reading before 7.3).
+    """
+    titled = set(ranked_codes) if titled_codes is None else set(titled_codes)
     rows = verification[verification["is_valid"] & (verification["code"] != "")].copy()
     reasons = []
     for record in rows.itertuples():
@@ -109,14 +120,24 @@ def disqualifying_outcomes(verification: pd.DataFrame, ranked_codes: set[str]) -
             parts.append("实地查验未通过")
         if record.objection_upheld is True:
             parts.append("公示异议成立")
-        if record.disqualified_reason:
-            parts.append(f"其他原因：{record.disqualified_reason}")
+        if isinstance(record.disqualified_reason, str) and record.disqualified_reason.strip():
+            parts.append(f"其他原因：{record.disqualified_reason.strip()}")
         reasons.append("；".join(parts))
     rows["reason"] = reasons
     rows["is_disqualifying"] = rows["reason"] != ""
-    problems = [
-        Problem(NOTICE, "verification", "查验与异议记录针对的县未进入排名，不影响结果", file=r.file, sheet=r.sheet,
-                row=int(r.row), column="县级代码", value=r.code, expected="已进入排名的县", code=r.code)
-        for r in rows[~rows["code"].isin(ranked_codes)].itertuples()
-    ]
+    rows["is_applied"] = rows["is_disqualifying"] & rows["code"].isin(titled)
+    problems = []
+    for r in rows.itertuples():
+        if r.code not in ranked_codes:
+            message = "查验与异议记录针对的县未进入排名，不影响结果"
+            expected = "已进入排名的县"
+        elif r.code not in titled:
+            recorded = f"（记录：{r.reason}）" if r.reason else ""
+            message = ("查验与异议记录针对的县没有拟评定称号（未入选或并列待定），不改变其状态" + recorded
+                       + "；只有拟评定为模范、先进的单位会因此被取消资格（六(三)）")
+            expected = "拟评定为模范、先进的单位"
+        else:
+            continue
+        problems.append(Problem(NOTICE, "verification", message, file=r.file, sheet=r.sheet, row=int(r.row),
+                                column="县级代码", value=r.code, expected=expected, code=r.code))
     return rows.reset_index(drop=True), problems

@@ -300,9 +300,10 @@ class Workbench:
     def record(self) -> None:
         a = self.assessment
         try:
+            # Checked first with the run's own rules (quotas, a ranked unit): refused if the run would not apply it.
             path = record_decision(self.data_root / str(self.year.value), a.divisions, self.decide_county.value,
                                    self.decide_value.value, self.decide_reason.value, self.decide_by.value,
-                                   dt.date.today())
+                                   dt.date.today(), assessment=a)
         except DecisionError as error:
             self.decide_message.value = f'<p style="color:#b3261e">未记录：{html.escape(str(error))}</p>'
             return

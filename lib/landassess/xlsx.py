@@ -1,8 +1,13 @@
-"""Deterministic .xlsx writing: the same workbook gives the same bytes.
+"""Deterministic, injection-safe table writing: the same workbook gives the same bytes.
 
 openpyxl's ``Workbook.save`` stamps the "modified" property with the clock and every zip entry
 with the current time; both are fixed here so that two runs on the same inputs write
 byte-identical files.
+
+Every text cell we write, in a workbook or a CSV, goes through :func:`neutralize_cell`: text a
+spreadsheet would read as a formula (``= + - @``, or a leading tab or carriage return) gets a
+leading apostrophe, so a name or a problem value from an input file never runs as a formula when
+a colleague opens the file.
 """
 
 from __future__ import annotations
@@ -11,12 +16,82 @@ import datetime as dt
 import io
 import zipfile
 from pathlib import Path
+from typing import Any
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet treat a text cell as a formula (OWASP CSV injection)."""
+
+
+def neutralize_cell(value: Any) -> Any:
+    """Text that a spreadsheet would read as a formula gets a leading apostrophe; others unchanged.
+
+    Also text whose first visible character is one of ``= + - @`` after leading blanks (some
+    spreadsheets trim before parsing). Numbers, dates and ``None`` are returned as they are, and
+    a neutralised cell is not changed again (it starts with ``'``).
+    """
+    if not isinstance(value, str) or not value:
+        return value
+    if value.startswith(FORMULA_START) or value.lstrip(" \u3000\n\t\r\v\f").startswith(FORMULA_START[:4]):
+        return "'" + value
+    return value
+
+
+def neutralize_frame(frame):
+    """A copy of a DataFrame with every text cell (and column label) neutralised for CSV output."""
+    from pandas.api.types import is_object_dtype, is_string_dtype
+
+    out = frame.copy()
+    for column in out.columns:
+        if is_object_dtype(out[column].dtype) or is_string_dtype(out[column].dtype):
+            out[column] = out[column].map(neutralize_cell).astype(object)
+    out.columns = [neutralize_cell(c) for c in out.columns]
+    return out
+
+
+def _csv_field(value: Any) -> str:
+    """One CSV field: minimal quoting (as Python's csv module), but a CR or LF is always quoted."""
+    import pandas as pd
+
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if any(ch in text for ch in ',"\r\n'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_csv(frame, path: Path, encoding: str = "utf-8") -> None:
+    """Write a DataFrame as CSV (LF line ends, no index) with every text cell neutralised.
+
+    Byte for byte what ``DataFrame.to_csv(index=False, lineterminator=LF)`` writes for
+    ordinary data; unlike it, a cell holding a carriage return is quoted, so no reader splits the
+    row there.
+    """
+    out = neutralize_frame(frame)
+    lines = [",".join(_csv_field(c) for c in out.columns)]
+    lines += [",".join(_csv_field(v) for v in row) for row in out.itertuples(index=False, name=None)]
+    Path(path).write_bytes(("\n".join(lines) + "\n").encode(encoding))
+
+
+def neutralize_workbook(workbook) -> None:
+    """Neutralise every text cell of every sheet in place (formula cells become text)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                value = cell.value
+                if isinstance(value, str) and neutralize_cell(value) is not value:
+                    cell.value = neutralize_cell(value)
+                    cell.data_type = "s"
 
 
 def workbook_bytes(workbook, stamp: dt.datetime) -> bytes:
-    """The workbook as .xlsx bytes with fixed document properties and zip entry dates."""
+    """The workbook as .xlsx bytes with fixed document properties and zip entry dates.
+
+    Every text cell is neutralised first (:func:`neutralize_workbook`): we never write a formula.
+    """
     from openpyxl.writer.excel import ExcelWriter
 
+    neutralize_workbook(workbook)
     workbook.properties.created = stamp
     workbook.properties.modified = stamp
     raw = io.BytesIO()
