@@ -7,6 +7,8 @@ same columns can be given in the parameters (``divisions.file``).
 
 from __future__ import annotations
 
+import re
+import stat
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
@@ -52,13 +54,37 @@ class Divisions:
         return dict(zip(self.table["city_code"].str[:4], self.table["city"], strict=False))
 
 
+MAX_FILE_BYTES = 16 * 1024 * 1024
+"""A division list is a few hundred rows; a larger file (or ``/dev/zero``) is refused unread."""
+_BAD_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|\u2028\u2029]')
+_NAME_EXPECTED = "名称中不含 / \\ : * ? \" < > | 和控制字符（换行、制表符等）"
+
+
+def _describe(char: str) -> str:
+    if char.isprintable() and not char.isspace():
+        return f"“{char}”"
+    return f"控制字符 U+{ord(char):04X}"
+
+
 def load_divisions(file: str | Path | None = None) -> Divisions:
-    """Read the reference list (default: the packaged Jiangsu list)."""
+    """Read the reference list (default: the packaged Jiangsu list).
+
+    Names of divisions and cities become file names (correction notices, recommendation
+    workbooks): a name with a path separator, a character Windows forbids in file names or a
+    control character is refused with a :class:`DivisionsError` naming the row.
+    """
     path = Path(file) if file else DEFAULT_DIVISIONS_FILE
     try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            raise DivisionsError(f"区划名单 {path} 不是普通文件（是文件夹或设备、管道等特殊文件），无法读取")
+        if info.st_size > MAX_FILE_BYTES:
+            raise DivisionsError(f"区划名单 {path} 过大（{info.st_size:,} 字节，上限 {MAX_FILE_BYTES:,} 字节）")
         table = pd.read_csv(path, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise DivisionsError(f"区划名单 {path} 无法读取：{error}") from error
+    except (OSError, UnicodeDecodeError, ValueError, pd.errors.ParserError) as error:
+        reason = "不是 UTF-8 编码" if isinstance(error, UnicodeDecodeError) else \
+            "文件为空" if isinstance(error, pd.errors.EmptyDataError) else str(error)
+        raise DivisionsError(f"区划名单 {path} 无法读取：{reason}") from error
     missing = [c for c in REQUIRED_COLUMNS if c not in table.columns]
     if missing:
         raise DivisionsError(f"区划名单 {path} 缺少列：{', '.join(missing)}")
@@ -68,6 +94,16 @@ def load_divisions(file: str | Path | None = None) -> Divisions:
         raise DivisionsError(f"区划名单 {path} 中代码不是6位数字：{', '.join(bad['code'])}")
     if table["code"].duplicated().any():
         raise DivisionsError(f"区划名单 {path} 中代码重复")
+    for column, what in (("name", "名称"), ("city", "设区市")):
+        for index, text in table[column].items():
+            if not text:
+                raise DivisionsError(f"区划名单 {path} 第 {index + 2} 行（代码 {table.at[index, 'code']}）的{what}为空")
+            bad = _BAD_NAME.search(text)
+            if bad:
+                raise DivisionsError(
+                    f"区划名单 {path} 第 {index + 2} 行（代码 {table.at[index, 'code']}）的{what}含有{_describe(bad.group())}："
+                    f"名称会用作补正通知等文件的文件名，不能含有路径分隔符、Windows 文件名禁用的字符或控制字符；"
+                    f"应为：{_NAME_EXPECTED}")
     return Divisions(table.sort_values("code", ignore_index=True), path)
 
 

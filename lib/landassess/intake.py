@@ -18,7 +18,11 @@ What people do to spreadsheets, and what intake makes of it (docs/input_problems
 - Formula cells are read through their saved (cached) value; a formula saved without a value
   (files written by programs) is a located problem: the value cannot be read.
 - Hidden rows and columns are read like the others, with a notice.
-- Unknown columns are ignored with a notice; so are cells outside the header's columns.
+- Unknown columns are ignored with a notice; so are cells outside the header's columns. In a
+  CSV, a row with more cells than the header (shifted by an unquoted comma) and a row whose
+  stray ``"`` would swallow the lines below it are read, flagged, and an error on their county.
+- A hidden first sheet is passed over for the first visible one, with a notice. Workbooks are
+  checked for absurd sizes (zip bombs, far cells, huge merged ranges) before they are loaded.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ import re
 import unicodedata
 import warnings
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -44,6 +49,7 @@ import numpy as np
 import pandas as pd
 
 from landassess import values as v
+from landassess.clock import china_today
 from landassess.divisions import Divisions
 from landassess.params import Params
 from landassess.paths import sha256_file
@@ -198,6 +204,7 @@ class RawTable:
     mapping: dict[int, str] = field(default_factory=dict)  # position → column name
     header_keys: list[list[str]] = field(default_factory=list)  # label keys tried per position
     notices: list[Problem] = field(default_factory=list)  # title rows, unknown columns, …
+    row_flags: dict[int, _RowFlag] = field(default_factory=dict)  # body index → why it is unreliable
 
 
 @dataclass
@@ -338,6 +345,9 @@ class _Sheet:
     """Cell values of a file, ``cells[i]`` being row ``i + 1`` as the user sees it.
 
     ``cells`` is a list of rows or, from the fast CSV reader, already a DataFrame.
+    ``row_flags``: rows that were read but cannot be trusted (a CSV quote that did not close),
+    by 0-based index; each becomes an error on the row's county. ``notes``: (message, expected)
+    notices about the file as a whole (a hidden first sheet passed over).
     """
 
     cells: list[list[Any]] | pd.DataFrame
@@ -345,32 +355,318 @@ class _Sheet:
     hidden_columns: set[int] = field(default_factory=set)  # 0-based positions
     hidden_rows: set[int] = field(default_factory=set)  # row numbers as the user sees them
     other_sheets: list[str] = field(default_factory=list)
+    row_flags: dict[int, _RowFlag] = field(default_factory=dict)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _RowFlag:
+    """Why a row that was read cannot be trusted: message, the cell's 0-based position, value."""
+
+    message: str
+    position: int | None
+    value: Any
+    expected: str
+
+
+MAX_CSV_BYTES = 256 * 1024 * 1024
+"""Larger CSV files are refused before reading (the largest benchmark score sheet is ~20 MB)."""
+MAX_CELLS = 8_000_000
+"""At most this many cells (rows × widest row) are read from one file: bounds time and memory."""
+_PHYSICAL_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_QUOTE_EXPECTED = "引号成对出现（删去多余的英文引号 \"，或在 Excel 中打开后另存为 CSV）"
 
 
 def _read_csv(path: Path) -> _Sheet:
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:
+        raise _Unusable(f"文件过大（{size:,} 字节，上限 {MAX_CSV_BYTES:,} 字节），不像是一张评估表格", CSV_EXPECTED)
     text, _ = decode_csv_bytes(path.read_bytes())
     delimiter = _sniff_delimiter(text)
-    try:  # pandas' C reader: fast on large score sheets; same cells as the csv module
+    _check_csv_extent(text, delimiter)
+    if '"' not in text:  # nothing is quoted: no cell can swallow lines
+        return _read_csv_fast(text, delimiter) or _Sheet(_csv_rows(text, delimiter))
+    sheet = _read_csv_fast(text, delimiter)
+    if sheet is not None and not _has_line_breaks(sheet.cells):
+        return sheet
+    return _read_csv_quoted(text, delimiter)
+
+
+def _read_csv_fast(text: str, delimiter: str) -> _Sheet | None:
+    """Read with pandas' C reader (fast on large score sheets, same cells as the csv module); None: ragged."""
+    end = _PHYSICAL_LINE.match(text)
+    width = (end.group().count(delimiter) if end else 0) + 1
+    if _line_count(text) * width > MAX_CELLS:
+        return None  # the C reader pads every row to the first line's width: read row by row
+    try:
         frame = pd.read_csv(io.StringIO(text), header=None, dtype=str, keep_default_na=False, na_filter=False,
                             skip_blank_lines=False, sep=delimiter, engine="c", quotechar='"')
-        return _Sheet(frame.astype(object))
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError):
-        pass  # ragged rows or an empty file: the csv module reads them row by row
+        return None  # ragged rows, an unclosed quote or an empty file: read row by row
+    return _Sheet(frame.astype(object))
+
+
+def _csv_rows(text: str, delimiter: str) -> list[list[str]]:
     try:
-        cells = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise _Unusable(f"CSV 无法解析：{error}", CSV_EXPECTED) from error
-    return _Sheet(cells)
+    _check_rows_extent(rows)
+    return rows
 
 
-_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+def _line_count(text: str) -> int:
+    return text.count("\n") + text.count("\r") - text.count("\r\n") + 1
 
 
-def _has_formulas(path: Path) -> bool:
-    """Does any worksheet of the workbook hold a formula (an ``<f>`` element)?"""
-    with zipfile.ZipFile(path) as archive:
-        return any(_FORMULA_TAG.search(archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+def _check_csv_extent(text: str, delimiter: str) -> None:
+    """Refuse, before parsing, a file with more cells than :data:`MAX_CELLS`."""
+    lines = _line_count(text)
+    separators = text.count(delimiter)
+    if separators + lines > MAX_CELLS:
+        raise _Unusable(f"文件过大：{lines:,} 行、{separators:,} 个分隔符，超过 {MAX_CELLS:,} 个单元格的上限",
+                        f"不超过 {MAX_CELLS:,} 个单元格、{MAX_SHEET_COLUMNS} 列的表格（检查是否有一行含有大量分隔符）")
+
+
+def _check_rows_extent(rows: list[list[Any]]) -> None:
+    width = max(map(len, rows), default=0)
+    if len(rows) * width > MAX_CELLS:
+        raise _Unusable(f"文件过大：{len(rows):,} 行，最宽的一行有 {width:,} 个单元格（上限共 {MAX_CELLS:,} 个单元格）",
+                        f"不超过 {MAX_SHEET_COLUMNS} 列的表格（检查是否有一行含有大量分隔符）")
+
+
+def _has_line_breaks(frame: pd.DataFrame) -> bool:
+    """Does any cell hold a line break (only a quoted cell can)?"""
+    return any(frame[c].str.contains(r"[\r\n]", regex=True).any() for c in frame.columns)
+
+
+def _read_csv_quoted(text: str, delimiter: str) -> _Sheet:
+    """Records of a CSV with quoted cells, with no line lost to a quote that does not close.
+
+    A quoted cell may hold line breaks (a note over two lines). But a stray ``"`` at the start of
+    a cell opens a quote that runs on until the next ``"``, which may be many lines later: every
+    line in between becomes part of that one cell and the rows they hold vanish. A cell whose
+    further lines look like rows (as many separators as half a row, or a county code first) is
+    such a swallowing quote: its line is read again on its own with the quote as plain text,
+    reading resumes on the next line, and the row is flagged (an error on its county).
+    """
+    lines = _PHYSICAL_LINE.findall(text)
+    top = [line for line in lines[:HEADER_SEARCH_ROWS * 2] if line.strip()]
+    width = max((line.count(delimiter) for line in top), default=0) + 1
+    threshold = max(1, (width - 1) // 2)
+    code_first = re.compile(rf"\s*\"?'?\d{{6}}(?:\d{{6}})?\s*{re.escape(delimiter)}")
+    rows: list[list[str]] = []
+    flags: dict[int, _RowFlag] = {}
+    start = 0
+    while start < len(lines):
+        reader = csv.reader(itertools.islice(lines, start, None), delimiter=delimiter)
+        consumed = 0
+        resume = None
+        try:
+            for record in reader:
+                first = start + consumed
+                consumed = reader.line_num
+                last = start + consumed - 1
+                if last > first and _swallows(record, delimiter, threshold, code_first):
+                    cells, position = split_line_literally(lines[first], delimiter)
+                    count = last - first
+                    where = f"第 {len(rows) + 1} 行" + (f"（文本第 {first + 1} 行）" if len(rows) != first else "")
+                    message = (f"{where}的单元格以英文引号 \" 开头，引号没有配对，按 CSV 规则其后 {count} 行"
+                               f"（文本第 {first + 2}–{last + 1} 行）都会并入这一个单元格而丢失；已把该引号当作普通字符、"
+                               "其后各行照常读取，但该行的数据不可靠，请删去多余的引号后重新提交")
+                    flags[len(rows)] = _RowFlag(message, position,
+                                                cells[position] if position is not None else lines[first],
+                                                _QUOTE_EXPECTED)
+                    rows.append(cells)
+                    resume = first + 1
+                    break
+                rows.append(record)
+        except csv.Error as error:
+            raise _Unusable(f"CSV 无法解析（文本第 {start + consumed + 1} 行附近）：{error}", CSV_EXPECTED) from error
+        if resume is None:
+            break
+        start = resume
+    _check_rows_extent(rows)
+    return _Sheet(rows, row_flags=flags)
+
+
+def _swallows(record: list[str], delimiter: str, threshold: int, code_first: re.Pattern[str]) -> bool:
+    """Does a cell of ``record`` hold further lines that look like rows of the table?"""
+    for value in record:
+        if "\n" not in value and "\r" not in value:
+            continue
+        for part in _LINE_BREAK.split(value)[1:]:
+            if part.count(delimiter) >= threshold or code_first.match(part):
+                return True
+    return False
+
+
+def split_line_literally(line: str, delimiter: str) -> tuple[list[str], int | None]:
+    """Cells of one physical line; a quote that does not close on the line is kept as text.
+
+    Returns the cells and the position of the first cell whose opening quote does not close
+    (None if every quote closes). Quoted cells that close are read as the csv module reads them.
+    """
+    line = line.rstrip("\r\n")
+    cells: list[str] = []
+    stray: int | None = None
+    i, n = 0, len(line)
+    while True:
+        end = line.find(delimiter, i)
+        if i < n and line[i] == '"':
+            j, parts, closed = i + 1, [], False
+            while j < n:
+                if line[j] == '"':
+                    if line.startswith('""', j):
+                        parts.append('"')
+                        j += 2
+                        continue
+                    closed = True
+                    j += 1
+                    break
+                parts.append(line[j])
+                j += 1
+            if closed:
+                end = line.find(delimiter, j)
+                cells.append("".join(parts) + line[j:n if end < 0 else end])
+            else:
+                stray = len(cells) if stray is None else stray
+                cells.append(line[i:n if end < 0 else end])
+        else:
+            cells.append(line[i:n if end < 0 else end])
+        if end < 0:
+            return cells, stray
+        i = end + len(delimiter)
+
+
+MAX_XLSX_ENTRIES = 1_000
+"""An .xlsx holds a dozen parts; more is not a spreadsheet someone typed (or a zip bomb)."""
+MAX_XLSX_PART_BYTES = 160 * 1024 * 1024
+"""Uncompressed size of one sheet or shared-string part (1.5 million cells take about 75 MB)."""
+MAX_XLSX_OTHER_PART_BYTES = 32 * 1024 * 1024
+"""Uncompressed size of any other part (styles, drawings, images, document properties)."""
+MAX_XLSX_TOTAL_BYTES = 320 * 1024 * 1024
+MAX_XLSX_RATIO = 200
+"""A part over 1 MB that unpacks to more than this many times its packed size is a zip bomb."""
+MAX_XLSX_CELLS = 1_500_000
+"""Cells (``<c>``), rows and shared strings of all sheets: openpyxl needs about 450 bytes a cell."""
+_XML_TAGS = re.compile(rb"<(?:[\w.-]+:)?(c|row|si|f|mergeCell)[\s/>]|<!(DOCTYPE|ENTITY)", re.IGNORECASE)
+_MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=\"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\"")
+_BOMB_EXPECTED = "正常的 Excel 工作簿（请在 Excel 中打开后另存为新的 .xlsx，或另存为 CSV）"
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+@dataclass
+class _XlsxScan:
+    """What a workbook holds, counted from its zip directory and XML before anything is loaded."""
+
+    cells: int = 0
+    rows: int = 0
+    strings: int = 0
+    merged: int = 0
+    formulas: bool = False
+
+
+def _scan_xlsx(path: Path) -> _XlsxScan:
+    """Refuse a workbook that would take more than seconds or a few hundred MB to load.
+
+    Sizes come from the zip directory (``ZipInfo.file_size``, the packing ratio); sheet parts are
+    then streamed and their cells, rows, shared strings and merged areas counted (openpyxl makes
+    one object for every cell of a merged range). XML with a DTD (entity expansion) is refused.
+    """
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as error:
+        raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED) from error
+    scan = _XlsxScan()
+    with archive:
+        infos = archive.infolist()
+        if len(infos) > MAX_XLSX_ENTRIES:
+            raise _Unusable(f"工作簿内含 {len(infos):,} 个部件（正常的工作簿只有几十个），不像是 Excel 保存的表格",
+                            _BOMB_EXPECTED)
+        total = 0
+        for info in infos:
+            name = info.filename
+            is_data = name.startswith("xl/worksheets/") or name.endswith("sharedStrings.xml")
+            limit = MAX_XLSX_PART_BYTES if is_data else MAX_XLSX_OTHER_PART_BYTES
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > limit or (info.file_size > 1024 * 1024 and ratio > MAX_XLSX_RATIO):
+                raise _Unusable(f"工作簿部件“{name}”解压后有 {info.file_size:,} 字节（压缩后 {info.compress_size:,} 字节），"
+                                f"异常巨大（上限 {limit:,} 字节、压缩比 {MAX_XLSX_RATIO} 倍），已拒绝读取以免耗尽内存",
+                                _BOMB_EXPECTED)
+            total += info.file_size
+        if total > MAX_XLSX_TOTAL_BYTES:
+            raise _Unusable(f"工作簿解压后共 {total:,} 字节，异常巨大（上限 {MAX_XLSX_TOTAL_BYTES:,} 字节），已拒绝读取",
+                            _BOMB_EXPECTED)
+        for info in infos:
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")):
+                _scan_part(archive, info, scan)
+    return scan
+
+
+def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, scan: _XlsxScan) -> None:
+    is_sheet = info.filename.startswith("xl/worksheets/")
+    try:
+        handle = archive.open(info)
+    except (NotImplementedError, RuntimeError, zipfile.BadZipFile, ValueError, OSError) as error:
+        raise _Unusable(f"Excel 工作簿已损坏或已加密，部件“{info.filename}”无法读取（{type(error).__name__}）",
+                        XLSX_EXPECTED) from error
+    carry = b""
+    read = 0
+    try:
+        with handle:
+            while True:
+                chunk = handle.read(1 << 20)
+                if not chunk:
+                    break
+                read += len(chunk)
+                if read > info.file_size + 1024:
+                    raise _Unusable(f"工作簿部件“{info.filename}”解压后比目录中记录的更大，文件已损坏", XLSX_EXPECTED)
+                data = carry + chunk
+                cut = data.rfind(b">") + 1
+                data, carry = data[:cut], data[cut:][-4096:]
+                _count_tags(data, info.filename, is_sheet, scan)
+            _count_tags(carry, info.filename, is_sheet, scan)
+    except (zipfile.BadZipFile, EOFError, OSError, ValueError, RuntimeError, zlib.error) as error:
+        raise _Unusable(f"Excel 工作簿已损坏，部件“{info.filename}”无法解压（{type(error).__name__}）",
+                        XLSX_EXPECTED) from error
+
+
+def _count_tags(data: bytes, part: str, is_sheet: bool, scan: _XlsxScan) -> None:
+    for match in _XML_TAGS.finditer(data):
+        tag = match.group(1)
+        if tag is None:
+            raise _Unusable(f"工作簿部件“{part}”含有 XML 文档类型定义（<!DOCTYPE/<!ENTITY>），Excel 从不写入，已拒绝读取",
+                            _BOMB_EXPECTED)
+        if not is_sheet:
+            scan.strings += tag == b"si"
+            continue
+        if tag == b"c":
+            scan.cells += 1
+        elif tag == b"row":
+            scan.rows += 1
+        elif tag == b"f":
+            scan.formulas = True
+    if is_sheet and b"mergeCell" in data:
+        for ref in _MERGE_REF.finditer(data):
+            if ref.group(3) is None:
+                continue
+            rows = abs(int(ref.group(4)) - int(ref.group(2))) + 1
+            columns = abs(_column_number(ref.group(3)) - _column_number(ref.group(1))) + 1
+            scan.merged += rows * columns
+    for what, count in (("单元格", scan.cells), ("行", scan.rows), ("共享文本", scan.strings),
+                        ("合并单元格覆盖的单元格", scan.merged)):
+        if count > MAX_XLSX_CELLS:
+            raise _Unusable(f"工作簿的{what}超过 {MAX_XLSX_CELLS:,} 个（部件“{part}”），范围异常巨大（如远处的单元格、"
+                            "整行整列的合并），已拒绝读取以免耗尽内存",
+                            f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列的表格（删除远处的单元格或合并区域）")
 
 
 def _formula_text(value: Any) -> str | None:
@@ -389,6 +685,9 @@ def _load_workbook(path: Path, *, data_only: bool) -> Any:
         return openpyxl.load_workbook(path, data_only=data_only)
 
 
+_SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏（veryHidden：在 Excel 中无法直接取消隐藏）"}
+
+
 def _read_xlsx(path: Path) -> _Sheet:
     with path.open("rb") as handle:
         magic = handle.read(8)
@@ -399,17 +698,32 @@ def _read_xlsx(path: Path) -> _Sheet:
                         XLSX_EXPECTED)
     if not magic.startswith(_ZIP_MAGIC):
         raise _Unusable("文件不是有效的 .xlsx 工作簿（已损坏，或是改了扩展名的其他文件）", XLSX_EXPECTED)
+    scan = _scan_xlsx(path)
     try:
         workbook = _load_workbook(path, data_only=True)
     except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
         raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED) from error
     if not workbook.worksheets:
         raise _Unusable("工作簿中没有工作表", XLSX_EXPECTED)
-    sheet = workbook.worksheets[0]
+    # The first sheet is read; a hidden first sheet is one the user does not see when opening
+    # the file: the first visible sheet is read instead, with a notice naming the hidden one.
+    states = [getattr(s, "sheet_state", "visible") for s in workbook.worksheets]
+    index = next((i for i, state in enumerate(states) if state == "visible"), None)
+    if index is None:
+        names = "、".join(f"“{s.title}”" for s in workbook.worksheets)
+        raise _Unusable(f"工作簿的所有工作表（{names}）都被隐藏，看不到任何数据", "数据放在第一个可见的工作表中")
+    notes = []
+    if index > 0:
+        hidden = "、".join(f"“{s.title}”（{_SHEET_STATES.get(states[i], states[i])}）"
+                          for i, s in enumerate(workbook.worksheets[:index]))
+        notes.append((f"工作簿前面的工作表 {hidden} 被隐藏，打开文件时看不到；已改为读取第一个可见的工作表"
+                      f"“{workbook.worksheets[index].title}”，隐藏的工作表未读取",
+                      "数据放在第一个工作表中，且不隐藏工作表"))
+    sheet = workbook.worksheets[index]
     values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
               if cell.value is not None}
     try:
-        formulas = _load_workbook(path, data_only=False).worksheets[0] if _has_formulas(path) else None
+        formulas = _load_workbook(path, data_only=False).worksheets[index] if scan.formulas else None
     except Exception as error:  # noqa: BLE001
         raise _Unusable(f"Excel 工作簿已损坏，无法读取公式（{type(error).__name__}）", XLSX_EXPECTED) from error
     if formulas is not None:
@@ -419,11 +733,12 @@ def _read_xlsx(path: Path) -> _Sheet:
                 values[key] = v.FormulaCell(text)
     n_rows = max((r for r, _ in values), default=0)
     n_columns = max((c for _, c in values), default=0)
-    if n_rows > MAX_SHEET_ROWS or n_columns > MAX_SHEET_COLUMNS:
-        far_row, far_column = next((r, c) for r, c in values if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS)
+    if n_rows > MAX_SHEET_ROWS or n_columns > MAX_SHEET_COLUMNS or n_rows * n_columns > MAX_CELLS:
+        far_row, far_column = max(values, key=lambda rc: rc[0] * rc[1]) if n_rows * n_columns > MAX_CELLS else \
+            next((r, c) for r, c in values if r > MAX_SHEET_ROWS or c > MAX_SHEET_COLUMNS)
         raise _Unusable(f"工作表“{sheet.title}”的范围过大（{n_rows} 行、{n_columns} 列；"
                         f"如单元格 {column_letter(far_column - 1)}{far_row} 有内容）",
-                        f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列的表格（删除远处的单元格）")
+                        f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列、共 {MAX_CELLS:,} 个单元格的表格（删除远处的单元格）")
     for merged in sheet.merged_cells.ranges:  # every cell of a merged range shows its top-left value
         min_col, min_row, max_col, max_row = merged.bounds
         anchor = values.get((min_row, min_col))
@@ -441,7 +756,7 @@ def _read_xlsx(path: Path) -> _Sheet:
     }
     hidden_rows = {index for index, dimension in sheet.row_dimensions.items() if dimension.hidden}
     return _Sheet(cells, sheet.title, hidden_columns, hidden_rows,
-                  [s.title for s in workbook.worksheets[1:]])
+                  [s.title for i, s in enumerate(workbook.worksheets) if i != index], notes=notes)
 
 
 def _label_key(label: str) -> str:
@@ -582,6 +897,7 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
     nonblank = np.flatnonzero(row_has)
     if not len(nonblank):
         others = f"（工作簿中还有：{'、'.join(sheet.other_sheets)}；只读取第一个工作表）" if sheet.other_sheets else ""
+        others += "".join(f"；{message}" for message, _ in sheet.notes)
         raise InputError([_fatal(table, f"{spec.zh}表{where}为空，没有表头{others}", path,
                                  "第一行为表头的表格" + ("（数据放在第一个工作表）" if is_xlsx else ""))])
     # The header is looked for among the first rows only; the body stays a DataFrame.
@@ -597,7 +913,44 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
         mapping=header.mapping, header_keys=header.keys,
     )
     raw.notices = _layout_notices(spec, raw, sheet, cells, header)
+    body_index = {int(r): i for i, r in enumerate(body.index)}
+    raw.row_flags = {body_index[r]: flag for r, flag in sheet.row_flags.items() if r in body_index}
+    for r, flag in sheet.row_flags.items():  # a stray quote in a title or header row
+        if r not in body_index:
+            raw.notices.append(Problem(NOTICE, table, flag.message, file=path.name, sheet=sheet.name, row=r + 1,
+                                       value=v.display_value(flag.value), expected=flag.expected))
+    if not is_xlsx:
+        for i, flag in _wide_rows(raw, header).items():
+            raw.row_flags.setdefault(i, flag)
     return raw
+
+
+def _wide_rows(raw: RawTable, header: _Header) -> dict[int, _RowFlag]:
+    """CSV rows with more cells than the header: shifted by a separator typed in a cell.
+
+    An unquoted comma in a cell splits it in two and moves every later value one column to the
+    right, into columns the rules read; the row cannot be trusted. When most rows have the extra
+    cells, they are a column without a header instead (a notice, see ``_layout_notices``).
+    """
+    width = max((p for p, label in enumerate(raw.header) if label), default=-1) + 1
+    extra = [c for c in raw.frame.columns if c >= width]
+    if not extra or raw.frame.empty:
+        return {}
+    beyond = raw.frame[extra].notna()
+    wide = np.flatnonzero(beyond.any(axis=1).to_numpy())
+    if len(wide) == 0 or (len(wide) >= 3 and len(wide) * 2 >= len(raw.frame)):
+        return {}
+    flags = {}
+    for i in wide:
+        positions = [c for c in extra if beyond.iat[int(i), extra.index(c)]]
+        last = positions[-1] + 1
+        first = positions[0]
+        flags[int(i)] = _RowFlag(
+            f"该行有 {last} 个单元格，多于表头的 {width} 列（{column_letter(first)} 列起没有表头）：可能是某个单元格中"
+            f"未加引号的逗号把该行拆开、使其后的值错位，该行各列的值不可靠",
+            first, raw.frame.iat[int(i), raw.frame.columns.get_loc(first)],
+            f"每行 {width} 个单元格，与表头一致（含逗号的内容请加英文引号，或改用中文逗号“，”）")
+    return flags
 
 
 def _blank_out(rows: list[list[Any]] | pd.DataFrame) -> pd.DataFrame:
@@ -686,6 +1039,8 @@ def _layout_notices(spec: TableSpec, raw: RawTable, sheet: _Sheet, cells: list[l
                    value=column.dropna().iloc[0], expected="数据只放在有表头的列")
     for row in sorted(set(raw.rows) & sheet.hidden_rows):
         notice("该行在 Excel 中被隐藏，已照常读取", row=row, expected="隐藏的行也会计入评估")
+    for message, expected in sheet.notes:
+        notice(message, expected=expected)
     return notices
 
 # ----------------------------------------------------------------------------- parsing
@@ -702,7 +1057,7 @@ class _Context:
     divisions: Divisions
     params: Params
     year: int
-    today: dt.date = field(default_factory=dt.date.today)
+    today: dt.date = field(default_factory=china_today)
 
     @property
     def position(self) -> dict[str, int]:
@@ -1241,6 +1596,7 @@ def _read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions
     problems.extend(raw.notices)
     ctx = _Context(spec, raw, raw.mapping, problems, divisions, params, year, today)
     table = _PARSERS[spec.name](ctx)
+    _flag_unreliable_rows(ctx, table)
     if spec.needs_rows and not (table["code"] != "").any():
         # Like a table without rows: no row names a county (a shifted or garbled code column).
         cells = _cell(ctx, "code")
@@ -1250,6 +1606,47 @@ def _read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions
                                  + (f"，如“{example}”" if example else "，均为空") + "），无法评估该年度", found,
                                  "名单中的6位县级行政区划代码")])
     return table
+
+
+def _flag_unreliable_rows(ctx: _Context, table: pd.DataFrame) -> None:
+    """Rows read from a damaged line (a stray quote, a shifted row): an error on the row's county.
+
+    The county is the one the row's code names; when the code itself cannot be read, the
+    quotes and spaces around it are dropped to find it (a stray quote in the code cell).
+    Recommendation and decision rows are acts of the city and the committee: the row is not
+    used, the county is not made incomplete (docs/rules.md).
+    """
+    affects = ctx.spec.name not in ("recommendations", "decisions")
+    for i, flag in sorted(ctx.raw.row_flags.items()):
+        row = int(ctx.raw.rows.iloc[i])
+        mask = (table["row"] == row).to_numpy()
+        codes = [c for c in table.loc[mask, "code"] if c]
+        code = codes[0] if codes else _code_hint(ctx, i)
+        if code and not codes:  # the county the row names, as for any row with a problem
+            table.loc[mask, "code"] = code
+        pos = flag.position
+        value = v.display_value(flag.value)
+        if ctx.spec.name == "declarations" and (pos is None or ctx.mapping.get(pos) in (None, "contact", "phone")):
+            value = "（该单元格可能是错位的联系人或电话，不在此显示）"  # personal data stays out of problem lists
+        ctx.problems.append(Problem(
+            ERROR, ctx.spec.name, flag.message, file=ctx.raw.file.name, sheet=ctx.raw.sheet, row=row,
+            column=ctx.raw.header[pos] if pos is not None and pos < len(ctx.raw.header) else "",
+            cell=f"{column_letter(pos)}{row}" if pos is not None else "",
+            value=value, expected=flag.expected, code=code, affects_status=affects and bool(code)))
+        table.loc[mask, "is_valid"] = False
+
+
+def _code_hint(ctx: _Context, index: int) -> str:
+    """The county a damaged row names, read from its code cell without quotes; "" if none."""
+    pos = ctx.position.get("code")
+    if pos is None or pos not in ctx.raw.frame.columns:
+        return ""
+    raw = ctx.raw.frame.iat[index, ctx.raw.frame.columns.get_loc(pos)]
+    try:
+        code = v.parse_code(str(raw).strip().strip('"').strip() if raw is not None else raw)
+    except v.BadValue:
+        return ""
+    return code if code in set(ctx.divisions.codes) else ""
 
 
 @contextlib.contextmanager
@@ -1282,7 +1679,7 @@ def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
 def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
                today: dt.date | None) -> YearInputs:
     folder = Path(folder)
-    today = today or dt.date.today()
+    today = today or china_today()  # SPEC 7.2: the date in China, not the machine's zone
     if not folder.is_dir():
         raise InputError([Problem(FATAL, "declarations", f"输入文件夹不存在：{folder}",
                                   expected="包含 declarations.csv 等表格的文件夹")])
@@ -1298,7 +1695,12 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             continue
         if found is None:
             others = _unsupported_files(folder, spec)
-            if others:
+            folders = [folder / f"{stem}{suffix}" for stem in (spec.name, spec.zh) for suffix in _SUFFIXES
+                       if (folder / f"{stem}{suffix}").exists() and not (folder / f"{stem}{suffix}").is_file()]
+            if folders:
+                fatal.append(_fatal(name, f"{spec.zh}表的“{folders[0].name}”不是普通文件（是文件夹或特殊文件），无法读取",
+                                    folders[0], f"文件 {name}.csv 或 {name}.xlsx"))
+            elif others:
                 fatal.append(_fatal(name, f"{spec.zh}表的文件 {'、'.join(p.name for p in others)} 格式不支持",
                                     others[0], f"文件 {name}.csv 或 {name}.xlsx（" + _SAVE_AS + "）"))
             elif spec.optional:
@@ -1314,10 +1716,35 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             fatal.extend(error.problems)
     if fatal:
         raise InputError(fatal)
-    marker = folder / DEMO_MARKER
+    is_demo, demo_label = read_demo_marker(folder)
     return YearInputs(
         year=year, folder=folder, tables=tables, problems=problems, files=files,
         file_hashes={n: sha256_file(p) for n, p in files.items()},
-        is_demo=marker.is_file(),
-        demo_label=marker.read_text(encoding="utf-8").strip() if marker.is_file() else "",
+        is_demo=is_demo, demo_label=demo_label,
     )
+
+
+def read_demo_marker(folder: Path) -> tuple[bool, str]:
+    """Is the folder demo data (``DEMO_DATA.txt`` present), and the marker's text.
+
+    The marker is read tolerantly: UTF-8, else GBK/GB18030 (Notepad on Chinese Windows), else
+    with unreadable bytes replaced; only its first 4 KB; an unreadable marker still marks demo data.
+    Returns (is_demo, label).
+    """
+    marker = Path(folder) / DEMO_MARKER
+    if not marker.is_file():
+        return False, ""
+    try:
+        with marker.open("rb") as handle:
+            data = handle.read(4096)
+    except OSError:
+        return True, ""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        text = data.decode("utf-8", "replace")
+    return True, text.strip()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import base64
 import io
+import stat
 import string
+import zipfile
 from pathlib import Path
 
 FAMILY = "Landassess Noto Sans SC"
@@ -63,33 +65,66 @@ def predicted_text(data_dir: Path) -> str:
     The package's own Chinese (labels, messages, rules), the parameters, the division list and
     every input file's text. The report's font is cut to this while the kernel works; if the
     finished report shows a character outside it, the font is cut again (see ``runner``).
-    """
-    import zipfile
 
+    The data folder may hold anything (a damaged workbook, a lock file ``~$x.xlsx``, a folder
+    named ``x.csv``, a FIFO, a zip bomb): only regular files are read, within size limits, and a
+    file that cannot be read adds nothing. This never raises for the data folder's content.
+    """
     from landassess.paths import DATA_DIR, PACKAGE_DIR, params_dir
 
     parts = [p.read_text(encoding="utf-8") for p in sorted(PACKAGE_DIR.rglob("*.py"))]
     parts += [p.read_text(encoding="utf-8") for p in sorted(DATA_DIR.glob("*.csv"))]
     parts += [p.read_text(encoding="utf-8") for p in sorted(params_dir().glob("*.yaml"))]
-    for path in sorted(Path(data_dir).iterdir()) if Path(data_dir).is_dir() else []:
+    try:
+        paths = sorted(Path(data_dir).iterdir()) if Path(data_dir).is_dir() else []
+    except OSError:
+        paths = []
+    for path in paths:
         try:
-            if path.suffix.lower() == ".csv":
-                raw = path.read_bytes()
-                for encoding in ("utf-8-sig", "gb18030"):
-                    try:
-                        parts.append(raw.decode(encoding))
-                        break
-                    except UnicodeDecodeError:
-                        continue
-            elif path.suffix.lower() == ".xlsx":
-                with zipfile.ZipFile(path) as archive:
-                    parts += [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-                              if n.endswith(".xml") and ("sharedStrings" in n or "worksheets/" in n)]
-            elif path.suffix.lower() in (".txt", ".yaml", ".yml"):
-                parts.append(path.read_text(encoding="utf-8", errors="replace"))
-        except (OSError, zipfile.BadZipFile):
-            continue  # intake reports unreadable files; the font falls back to the report's own text
+            parts.append(_file_text(path))
+        except Exception:  # noqa: BLE001 - intake reports unreadable files; the font falls back to the report's text
+            continue
     return "".join(parts)
+
+
+MAX_FILE_BYTES = 64 * 1024 * 1024
+"""Input files (or workbook parts) larger than this add nothing to the predicted text."""
+
+
+def _file_text(path: Path) -> str:
+    """The text of one input file, or "" (not a regular file, too large, not a table)."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+        return ""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                return raw.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+        return ""
+    if suffix == ".xlsx":
+        texts = []
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            if len(infos) > 1000:
+                return ""
+            budget = MAX_FILE_BYTES
+            for item in infos:
+                name = item.filename
+                if not (name.endswith(".xml") and ("sharedStrings" in name or "worksheets/" in name)):
+                    continue
+                if item.file_size > budget:
+                    return "".join(texts)
+                budget -= item.file_size
+                with archive.open(item) as handle:
+                    texts.append(handle.read(item.file_size + 1).decode("utf-8", "replace"))
+        return "".join(texts)
+    if suffix in (".txt", ".yaml", ".yml"):
+        return path.read_bytes().decode("utf-8", errors="replace")
+    return ""
 
 
 def cjk_and_symbols(text: str) -> set[str]:

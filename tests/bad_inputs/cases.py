@@ -195,6 +195,28 @@ def _(folder: Path) -> None:
     book.save(folder / "verification.xlsx")
 
 
+@case("xlsx-very-hidden-first-sheet-verification", "listed", "verification", severity="notice",
+      file="verification.xlsx", text="旧表")
+def _(folder: Path) -> None:
+    # A veryHidden first sheet (not visible in Excel): the first visible sheet is read, a notice.
+    path = wb.to_xlsx(folder, "verification")
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    old = book.create_sheet("旧表", 0)
+    old.append(["县级代码", "查验通过"])
+    old.append([int(TARGET), "否"])
+    old.sheet_state = "veryHidden"
+    book.active = 1
+    book.save(path)
+
+
+@case("file-folder-named-like-table-declarations", "fatal", "declarations", text="不是普通文件")
+def _(folder: Path) -> None:
+    (folder / "declarations.csv").unlink()
+    (folder / "declarations.csv").mkdir()
+
+
 # ============================================================================ headers and columns
 
 
@@ -244,12 +266,46 @@ def _(folder: Path) -> None:
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
-@case("csv-cells-beyond-the-header-declarations", "listed", "declarations", severity="notice",
+@case("csv-cells-beyond-the-header-declarations", "row", "declarations", target=TARGET, row=16,
+      text="多于表头")
+def _(folder: Path) -> None:
+    # One row longer than the header: in a CSV that is a row shifted by an unquoted comma (its
+    # values may have moved into columns the rules read), so the row is an error (issue 9).
+    header, rows = wb.read_table(folder, "declarations")
+    row = next(r for r in rows if r[0] == TARGET)
+    row.append("备注：材料已补交")
+    wb.write_table(folder, "declarations", header, rows)
+
+
+@case("csv-column-without-header-in-every-row-declarations", "listed", "declarations", severity="notice",
       column="", row=2, text="没有表头", code="")
 def _(folder: Path) -> None:
+    # Every row has a cell right of the header: a column without a header, not a shifted row.
     header, rows = wb.read_table(folder, "declarations")
-    rows[0] = [*rows[0], "备注：材料已补交"]
-    wb.write_table(folder, "declarations", header, rows)
+    wb.write_table(folder, "declarations", header, [[*r, "已核"] for r in rows])
+
+
+@case("csv-stray-quote-swallows-later-rows-declarations", "row", "declarations", target=TARGET, row=2,
+      column="联系人", text="引号")
+def _(folder: Path) -> None:
+    # 沭阳县 moved to the first row, a " typed before its contact: in CSV the quote runs to the end
+    # of the file and the 16 rows below would vanish into one cell (issue 9). They are read.
+    path = folder / "declarations.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    mine = next(line for line in lines if line.startswith(TARGET))
+    cells = mine.split(",")
+    cells[7] = '"' + cells[7]
+    rest = [line for line in lines[1:] if line != mine]
+    path.write_text("\n".join([lines[0], ",".join(cells), *rest]) + "\n", encoding="utf-8")
+
+
+@case("csv-unquoted-comma-shifts-row-land-stats", "row", "land_stats", target=TARGET, row=17, text="多于表头")
+def _(folder: Path) -> None:
+    path = folder / "land_stats.csv"
+    text = path.read_text(encoding="utf-8")
+    old = f"{TARGET},14,140,亩,省厅卫片执法年度数据"
+    assert old in text
+    path.write_text(text.replace(old, f"{TARGET},14,140,亩,省厅卫片执法,年度数据"), encoding="utf-8")
 
 
 @case("csv-tab-separated-land-stats", "clean", "land_stats")
