@@ -128,6 +128,9 @@ def test_command_line_stops_with_exit_code_3_and_no_traceback(command: str, tmp_
     out = tmp_path / "out"
     out.mkdir()
     (out / "results.csv").write_text("earlier output\n", encoding="utf-8")
+    # An earlier landassess output (SPEC 7.1: a folder of foreign files would be refused with exit 2).
+    (out / "manifest.json").write_text('{"generator": "landassess", "kind": "year", "year": 2025, '
+                                       '"outputs": {"results.csv": ""}}', encoding="utf-8")
     args = [sys.executable, "-m", "landassess.cli", command, "--year", str(YEAR), "--data", str(folder),
             "--params", str(PARAMS)] + (["--out", str(out)] if command == "run" else [])
     proc = subprocess.run(args, capture_output=True, text=True, timeout=300, cwd=tmp_path)

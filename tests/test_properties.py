@@ -375,5 +375,7 @@ def test_disqualification_moves_nobody(make_params, divisions, year, failed):
         assert before[column].equals(after[column]), column
     ranked = set(before.index[before["rank"] != ""])
     for code in before.index:
-        expected = "disqualified" if code in ranked and code in failed else before.at[code, "status"]
+        # SPEC 3.5/7.3: an outcome takes a provisional title away; for any other unit it is a notice.
+        titled = before.at[code, "status"] in ("model", "advanced")
+        expected = "disqualified" if code in ranked and code in failed and titled else before.at[code, "status"]
         assert after.at[code, "status"] == expected, code

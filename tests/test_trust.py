@@ -144,7 +144,7 @@ def test_validate_writes_correction_notices_per_county(tmp_path):
     proc = landassess("validate", "--year", "2025", "--data", str(GOLDEN / "input"), "--params", PARAMS,
                       "--notices", str(notices))
     assert proc.returncode == 1
-    names = sorted(p.name.split("-")[0] for p in notices.iterdir())
+    names = sorted(p.name.split("-")[0] for p in notices.iterdir() if p.suffix == ".xlsx")
     assert names == ["320481", "320682", "321183", "321202", "321323"]
 
 

@@ -7,6 +7,7 @@ report can explain each county's status from the inputs.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -16,6 +17,7 @@ import pandas as pd
 
 from landassess import bonus as bonus_rules
 from landassess import ranking, recommendation, scoring, verification, vetoes
+from landassess.clock import parse_as_of
 from landassess.divisions import Divisions, load_divisions
 from landassess.intake import VETO_TYPES, YearInputs, load_year
 from landassess.params import Params, load_params
@@ -57,6 +59,7 @@ class Assessment:
     draw: pd.DataFrame
     outcomes: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    as_of: dt.date | None = None  # the run's as-of date (SPEC 7.2), set by run_assessment
 
     @property
     def problems_table(self) -> pd.DataFrame:
@@ -293,9 +296,16 @@ def results_table(counties: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("code").reset_index(drop=True)
 
 
-def run_assessment(year: int, data: Path, params_file: Path | None = None) -> Assessment:
-    """Load parameters, divisions and inputs, and assess the year (the notebook's one call)."""
+def run_assessment(year: int, data: Path, params_file: Path | None = None,
+                   as_of: dt.date | str | None = None) -> Assessment:
+    """Load parameters, divisions and inputs, and assess the year (the notebook's one call).
+
+    ``as_of`` is the run's date for future-date checks (SPEC 7.2): default today in China.
+    """
+    as_of = parse_as_of(as_of)
     params = load_params(year, params_file)
     divisions = load_divisions(params.divisions.file)
-    inputs = load_year(Path(data), year, params, divisions)
-    return assess_year(inputs, params, divisions)
+    inputs = load_year(Path(data), year, params, divisions, today=as_of)
+    assessment = assess_year(inputs, params, divisions)
+    assessment.as_of = as_of
+    return assessment

@@ -15,6 +15,7 @@ from landassess.assessment import STATUS_ZH, Assessment
 from landassess.params import params_as_dict
 from landassess.problems import SEVERITY_ZH, TABLE_ZH
 from landassess.ranking import TIER_ZH
+from landassess.summary import run_summary
 from landassess.xlsx import neutralize_cell, save_workbook, write_csv
 
 PUBLICITY_COLUMNS = {
@@ -121,7 +122,11 @@ def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]
     write_publicity_xlsx(assessment, paths["publicity.xlsx"])
     write_problems_csv(assessment, paths["problems.csv"])
     manifest = {
+        "generator": "landassess",
+        "kind": "year",
         "year": assessment.year,
+        "as_of": assessment.as_of.isoformat() if assessment.as_of else "",
+        "summary": run_summary(assessment),
         "is_demo": assessment.inputs.is_demo,
         "inputs": {
             name: {"file": str(path.name), "sha256": assessment.inputs.file_hashes[name]}
