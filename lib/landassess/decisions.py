@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
+import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from landassess.clock import china_today
 from landassess.divisions import Divisions
 from landassess.intake import DECISIONS
 from landassess.xlsx import neutralize_cell
@@ -104,13 +107,27 @@ def record_decision(folder: Path, divisions: Divisions, code: str, decision: str
     path = folder / "decisions.csv"
     values = {"code": code, "decision": decision, "reason": neutralize_cell(reason.strip()),
               "decided_by": neutralize_cell(decided_by.strip()),
-              "decided_on": (decided_on or dt.date.today()).isoformat()}
+              "decided_on": (decided_on or china_today()).isoformat()}
+    if path.is_symlink() or (path.exists() and not path.is_file()):
+        raise DecisionError(f"{path} 不是普通文件（可能是快捷方式），不会写入；请检查该年度输入文件夹")
     order = _existing_order(path) if path.exists() else HEADER
-    with path.open("a", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        if not path.stat().st_size:
-            writer.writerow(HEADER)
-        writer.writerow([values.get(name, "") for name in order])
+    from landassess.ownership import BusyError, folder_lock
+
+    try:
+        with folder_lock(path):  # one writer at a time, like the output folders (SPEC 7.1)
+            existing = path.read_bytes() if path.exists() else b""
+            buffer = io.StringIO()
+            writer = csv.writer(buffer, lineterminator="\n")
+            if not existing:
+                writer.writerow(HEADER)
+            elif not existing.endswith(b"\n"):
+                buffer.write("\n")
+            writer.writerow([values.get(name, "") for name in order])
+            temporary = folder / f".decisions.csv.tmp-{os.getpid()}"
+            temporary.write_bytes(existing + buffer.getvalue().encode("utf-8"))
+            os.replace(temporary, path)  # the whole file or nothing: a crash never leaves half a row
+    except BusyError as error:
+        raise DecisionError("另一位评审正在记录决定，请稍后再试") from error
     return path
 
 

@@ -7,7 +7,6 @@ The notebook presents, this module decides what is shown. Every input string goe
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import platform
 import re
@@ -20,6 +19,7 @@ import pandas as pd
 
 from landassess.assessment import STATUS_ZH, STATUSES, Assessment
 from landassess.bonus import BONUS_CLAUSE
+from landassess.clock import china_now
 from landassess.intake import BONUS_KINDS, DECISIONS, EVENT_VETO_TYPES
 from landassess.params import params_as_dict
 from landassess.paths import project_root
@@ -825,10 +825,12 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
     import yaml
 
     params_yaml = yaml.safe_dump(params_as_dict(a.params), allow_unicode=True, sort_keys=False)
-    run_time = run_time or dt.datetime.now().astimezone().isoformat(timespec="seconds")
+    run_time = run_time or china_now().isoformat(timespec="seconds")
+    as_of = a.as_of.isoformat() if a.as_of else "—"
     markup = (f"{_table(files)}"
               f"<p>软件：{_e('；'.join(versions))}；Python {_e(platform.python_version())}；代码版本（git）：<span class='la-mono'>{_e(_git_commit())}</span>；"
-              f'运行时间：<span class="la-run-time">{_e(run_time)}</span></p>'
+              f'运行时间（北京时间）：<span class="la-run-time">{_e(run_time)}</span>；'
+              f"评估基准日（--as-of，判断日期是否晚于“今天”）：<b>{_e(as_of)}</b></p>"
               f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
     return _section("provenance", "十一、溯源", markup, a)
 

@@ -8,7 +8,6 @@ browser (``browse_table``, ``scorecard_html``, :mod:`whatif`, :mod:`robustness`,
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from decimal import Decimal
 from pathlib import Path
@@ -17,6 +16,7 @@ import pandas as pd
 
 from landassess import report, robustness, whatif
 from landassess.assessment import STATUS_ZH, Assessment, run_assessment
+from landassess.clock import china_today
 from landassess.decisions import DECISION_ZH, DecisionError, record_decision
 from landassess.problems import InputError
 
@@ -303,7 +303,7 @@ class Workbench:
             # Checked first with the run's own rules (quotas, a ranked unit): refused if the run would not apply it.
             path = record_decision(self.data_root / str(self.year.value), a.divisions, self.decide_county.value,
                                    self.decide_value.value, self.decide_reason.value, self.decide_by.value,
-                                   dt.date.today(), assessment=a)
+                                   china_today(), assessment=a)
         except DecisionError as error:
             self.decide_message.value = f'<p style="color:#b3261e">未记录：{html.escape(str(error))}</p>'
             return
