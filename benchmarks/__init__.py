@@ -7,6 +7,6 @@ Figures, each printed with its baseline, ratio and goal (benchmarks report; they
 2. ``landassess batch`` over three demo years against one year;
 3. the engine alone (intake → results table) on a synthetic province (``synthetic.py``) of
    3,000 divisions, and its growth from 300 divisions;
-4. the workbench's what-if recomputation (``landassess.whatif.recompute``), when it exists;
+4. the workbench's what-if recomputation (``landassess.workbench.whatif.recompute``), when it exists;
 5. the size of the report and the peak memory of ``landassess run``.
 """

@@ -1,6 +1,6 @@
 """The workbench's what-if recomputation (issue 6, item 4).
 
-``landassess.whatif.recompute`` is issue 5's work and may not exist yet: then the figure says
+``landassess.workbench.whatif.recompute`` is issue 5's work and may not exist yet: then the figure says
 "not available yet". When it exists with the API of issue 5 (``prepare(assessment)`` once, then
 ``recompute(base, Scenario(...))`` per change), a changed scenario (model quota + 2) is timed on the
 demo year and compared with running the whole engine (``run_assessment``) on that year; ``prepare``
@@ -29,15 +29,15 @@ def _say(text: str) -> None:
 def find_whatif():
     """The module, or None and why not."""
     try:
-        module = importlib.import_module("landassess.whatif")
+        module = importlib.import_module("landassess.workbench.whatif")
     except ModuleNotFoundError as error:
-        if error.name in ("landassess.whatif", "landassess"):
-            return None, "not available yet (no module landassess.whatif)"
-        return None, f"landassess.whatif does not import: {error}"
+        if error.name in ("landassess.workbench.whatif", "landassess"):
+            return None, "not available yet (no module landassess.workbench.whatif)"
+        return None, f"landassess.workbench.whatif does not import: {error}"
     except Exception as error:  # a half-written module must not stop the other benchmarks
-        return None, f"landassess.whatif does not import: {type(error).__name__}: {error}"
+        return None, f"landassess.workbench.whatif does not import: {type(error).__name__}: {error}"
     if not callable(getattr(module, "recompute", None)):
-        return None, "not available yet (landassess.whatif has no recompute)"
+        return None, "not available yet (landassess.workbench.whatif has no recompute)"
     return module, ""
 
 

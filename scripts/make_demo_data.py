@@ -47,8 +47,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from landassess.vetoes import VETO_ORDER
-from landassess.xlsx import workbook_bytes
+from landassess.publish.workbooks import workbook_bytes
+from landassess.vocabulary import VETO_ORDER
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 """Repository root (this script lives in ``scripts/``)."""

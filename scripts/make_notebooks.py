@@ -24,9 +24,11 @@ previous_version = ""  # str: label of that version (v1, v2 …), empty for none
 SETUP = '''# Assess the year and write results.csv, 公示名单.xlsx, problems.csv and manifest.json.
 from IPython.display import display
 
-from landassess import figures, report
+from landassess.publish import figures
+
+from landassess.publish import report
 from landassess.assessment import run_assessment
-from landassess.runner import write_year_outputs
+from landassess.run.runner import write_year_outputs
 
 assessment = run_assessment(year, data_dir, params_file or None, as_of=as_of or None)
 written = write_year_outputs(assessment, output_dir, output_is_staging)

@@ -18,10 +18,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from landassess import values
 from landassess.assessment import Assessment, assess_year
 from landassess.divisions import Divisions, load_divisions
-from landassess.intake import load_year
+from landassess.intake import load_year, values
 from landassess.params import Params, deep_merge, load_params, params_as_dict, validate_params
 
 YEAR = 2025

@@ -19,7 +19,8 @@ import pytest
 from bad_inputs.cases import CASES, Case
 from landassess.assessment import Assessment, run_assessment
 from landassess.cli import main
-from landassess.problems import ERROR, FATAL, TABLE_ZH, InputError, Problem
+from landassess.problems import InputError, Problem
+from landassess.vocabulary import ERROR, FATAL, TABLE_ZH
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 PARAMS = GOLDEN / "params.yaml"

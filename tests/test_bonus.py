@@ -7,8 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from landassess import bonus
 from landassess.intake import load_year
+from landassess.rules import bonus
 
 YEAR = 2025
 

@@ -19,7 +19,7 @@ from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties
 from matplotlib.ft2font import FT2Font
 
-from landassess import fonts
+from landassess.publish import fonts
 
 mpl.use("Agg")
 

@@ -42,13 +42,13 @@ def test_results_match_hand_worked_year_cell_for_cell(assessment, expected):
 
 @pytest.mark.parametrize("code", ["320481", "320682", "321183", "321202", "321323"])
 def test_validate_names_each_planted_problem(assessment, code):
-    from landassess.problems import ERROR
+    from landassess.vocabulary import ERROR
 
     assert any(p.code == code and p.severity == ERROR for p in assessment.problems)
 
 
 def test_unplanted_counties_have_no_problems(assessment):
-    from landassess.problems import ERROR
+    from landassess.vocabulary import ERROR
 
     flagged = {p.code for p in assessment.problems if p.severity == ERROR}
     assert flagged == {"320481", "320682", "321183", "321202", "321323"}

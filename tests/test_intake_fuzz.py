@@ -20,12 +20,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from landassess import values as v
-from landassess.assessment import STATUSES, assess_year
+from landassess.assessment import assess_year
 from landassess.divisions import load_divisions
 from landassess.intake import TABLES, decode_csv_bytes, load_year, read_raw_table
+from landassess.intake import values as v
 from landassess.params import load_params
-from landassess.problems import FATAL, InputError
+from landassess.problems import InputError
+from landassess.vocabulary import FATAL, STATUSES
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 YEAR = 2025
@@ -199,7 +200,7 @@ def test_damaged_workbooks_raise_input_error(data: st.DataObject, tmp_path_facto
 
     import openpyxl
 
-    from landassess.xlsx import workbook_bytes
+    from landassess.publish.workbooks import workbook_bytes
 
     folder = tmp_path_factory.mktemp("book")
     book = openpyxl.Workbook()

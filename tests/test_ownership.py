@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from landassess import ownership, versions
 from landassess.cli import main
+from landassess.run import ownership, versions
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "2025"

@@ -13,9 +13,9 @@ import pandas as pd
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from landassess import ranking, verification
 from landassess.assessment import assess_year
 from landassess.intake import load_year
+from landassess.rules import ranking, verification
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 YEARS = settings(max_examples=20, deadline=None,

@@ -27,16 +27,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from landassess import figures, report, verification
 from landassess.assessment import Assessment, assess_year, run_assessment
-from landassess.decisions import DecisionError, check_decision, record_decision
 from landassess.divisions import Divisions, load_divisions
-from landassess.forms import write_correction_notices, write_templates
 from landassess.intake import load_year
-from landassess.outputs import publicity_list, write_outputs
 from landassess.params import load_params
-from landassess.problems import NOTICE
-from landassess.xlsx import neutralize_cell
+from landassess.publish import figures, report
+from landassess.publish.forms import write_correction_notices, write_templates
+from landassess.publish.outputs import publicity_list, write_outputs
+from landassess.publish.workbooks import neutralize_cell
+from landassess.rules import verification
+from landassess.vocabulary import NOTICE
+from landassess.workbench.decisions import DecisionError, check_decision, record_decision
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 PARAMS = GOLDEN / "params.yaml"
@@ -267,7 +268,8 @@ def test_problems_csv_and_publicity_list_hold_no_formula(tmp_path):
 
 
 def test_correction_notices_and_templates_hold_no_formula(tmp_path, hostile_divisions):
-    from landassess.problems import ERROR, Problem
+    from landassess.problems import Problem
+    from landassess.vocabulary import ERROR
 
     problems = [Problem(ERROR, "veto_events", "-类型无法识别", file="=veto.csv", row=3, value="=1+1",
                         expected="@类型", code="320102"),
@@ -283,7 +285,8 @@ def test_correction_notices_and_templates_hold_no_formula(tmp_path, hostile_divi
 
 
 def test_notice_file_name_stays_in_its_folder(tmp_path):
-    from landassess.problems import ERROR, Problem
+    from landassess.problems import Problem
+    from landassess.vocabulary import ERROR
 
     base = load_divisions()
     table = base.table.copy()

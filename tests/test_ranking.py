@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from landassess import ranking
+from landassess.rules import ranking
 
 
 def _by_code(ranked):

@@ -31,8 +31,9 @@ from landassess.assessment import Assessment, run_assessment
 from landassess.divisions import DEFAULT_DIVISIONS_FILE, DivisionsError, load_divisions
 from landassess.intake import load_year, read_demo_marker, split_line_literally
 from landassess.params import load_params
-from landassess.problems import ERROR, FATAL, NOTICE, InputError
-from landassess.webfont import predicted_text
+from landassess.problems import InputError
+from landassess.publish.webfont import predicted_text
+from landassess.vocabulary import ERROR, FATAL, NOTICE
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 PARAMS = GOLDEN / "params.yaml"

@@ -7,8 +7,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from landassess import recommendation
 from landassess.divisions import city_quotas
+from landassess.rules import recommendation
 
 SUQIAN = "宿迁市"  # 5 divisions: 321302 宿城区, 321311 宿豫区, 321322 沭阳县, 321323 泗阳县, 321324 泗洪县
 NANJING = "南京市"  # 11 divisions

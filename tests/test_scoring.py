@@ -7,8 +7,8 @@ from fractions import Fraction
 
 import pytest
 
-from landassess import scoring
 from landassess.intake import load_year
+from landassess.rules import scoring
 
 # ----------------------------------------------------------------------------- rounding
 

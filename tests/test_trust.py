@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from landassess.divisions import load_divisions
-from landassess.forms import cell_reference, write_correction_notices, write_templates
-from landassess.outputs import neutralize_cell
-from landassess.problems import ERROR, Problem
-from landassess.versions import compare_results
+from landassess.problems import Problem
+from landassess.publish.forms import cell_reference, write_correction_notices, write_templates
+from landassess.publish.outputs import compare_results, neutralize_cell
+from landassess.vocabulary import ERROR
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
 PARAMS = str(GOLDEN / "params.yaml")

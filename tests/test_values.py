@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from landassess import values as v
+from landassess.intake import values as v
 
 # ----------------------------------------------------------------------------- yes / no
 

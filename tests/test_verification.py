@@ -8,7 +8,7 @@ import itertools
 import pandas as pd
 import pytest
 
-from landassess import ranking, verification
+from landassess.rules import ranking, verification
 
 
 def expected_draw(pool, seed, count):

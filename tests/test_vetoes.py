@@ -9,9 +9,9 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from landassess import vetoes
 from landassess.intake import load_year
-from landassess.values import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
+from landassess.rules import vetoes
+from landassess.vocabulary import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
 
 YEAR = 2025
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from landassess import whatif
 from landassess.assessment import run_assessment
-from landassess.decisions import DecisionError, record_decision
 from landassess.divisions import load_divisions
-from landassess.workbench import Workbench, browse_table
+from landassess.workbench import whatif
+from landassess.workbench.decisions import DecisionError, record_decision
+from landassess.workbench.views import Workbench, browse_table
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "2025"

@@ -8,7 +8,7 @@ in the temporary folder. Chromium (Debian's /usr/bin/chromium, through Playwrigh
 ``notebooks/workbench.ipynb``, waits for the kernel, runs all cells and waits for the widgets.
 Then the "模范名额" slider is lowered by one through its readout and the what-if comparison
 ("与正式参数相比") must change from "称号名单与正式参数的结果相同" to the rows the Python
-:class:`~landassess.workbench.Workbench` computes for the same quota (a 模范 county becomes 先进).
+:class:`~landassess.workbench.views.Workbench` computes for the same quota (a 模范 county becomes 先进).
 "恢复正式参数" must bring the official result back.
 
 Assertions read DOM text, not pixels: the machine may have no CJK system font, in which case
@@ -187,7 +187,7 @@ class LabPage:
     def _route(self, route):
         url = route.request.url
         if url == self.font_url:
-            from landassess.fonts import cjk_font_path
+            from landassess.publish.fonts import cjk_font_path
 
             route.fulfill(status=200, content_type="font/otf", body=cjk_font_path().read_bytes())
         elif url.startswith((self.lab.url + "/", f"ws://127.0.0.1:{self.lab.port}/", "data:", "blob:")):
@@ -216,7 +216,7 @@ def lab_page(browser, lab):
 @pytest.fixture(scope="module")
 def expected():
     """The official quota and the comparison rows for one 模范 place fewer, from Python."""
-    from landassess.workbench import Workbench
+    from landassess.workbench.views import Workbench
 
     bench = Workbench(ROOT / DATA_ROOT, YEAR)
     official = bench.model_quota.value

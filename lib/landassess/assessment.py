@@ -15,25 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from landassess import bonus as bonus_rules
-from landassess import ranking, recommendation, scoring, verification, vetoes
 from landassess.clock import parse_as_of
 from landassess.divisions import Divisions, load_divisions
-from landassess.intake import VETO_TYPES, YearInputs, load_year
+from landassess.intake import YearInputs, load_year
 from landassess.params import Params, load_params
-from landassess.problems import ERROR, NOTICE, Problem, problems_frame
+from landassess.problems import Problem, problems_frame
+from landassess.rules import bonus as bonus_rules
+from landassess.rules import ranking, recommendation, scoring, verification, vetoes
+from landassess.vocabulary import ERROR, NOTICE, STATUS_ZH, VETO_TYPES
 
-STATUSES = (
-    "not_declared", "vetoed", "not_recommended", "over_quota", "incomplete", "disqualified",
-    "tie_pending", "model", "advanced", "not_selected",
-)
-"""Statuses in the order they are checked (SPEC 3.6): the first that applies is the status."""
-
-STATUS_ZH = {
-    "not_declared": "未申报", "vetoed": "一票否决", "not_recommended": "未获推荐",
-    "over_quota": "超出推荐名额", "incomplete": "材料不全", "disqualified": "取消资格",
-    "tie_pending": "并列待定", "model": "模范", "advanced": "先进", "not_selected": "未入选",
-}
 RESULT_COLUMNS = ["code", "name", "city", "status", "vetoes", "base_score", "bonus", "total",
                   "rank", "tier", "spot_check"]
 

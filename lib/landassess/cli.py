@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 from landassess import __version__
-from landassess.runner import (
+from landassess.run.runner import (
     EXIT_BUSY,
     EXIT_EXECUTION,
     EXIT_INPUT,
@@ -151,7 +151,7 @@ def _print(text: str, *, error: bool = False) -> None:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from landassess.runner import run_year
+    from landassess.run.runner import run_year
 
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
@@ -166,7 +166,7 @@ def _print_summary(out: Path) -> None:
     """The run's summary from its manifest: counts, problems, titles at risk, decisions not applied."""
     import json
 
-    from landassess.summary import format_summary
+    from landassess.publish.summary import format_summary
 
     try:
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
@@ -177,7 +177,7 @@ def _print_summary(out: Path) -> None:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
-    from landassess.versions import FinalizeError, finalize
+    from landassess.run.versions import FinalizeError, finalize
 
     out = args.out or Path("outputs") / str(args.year)
     try:
@@ -191,7 +191,7 @@ def cmd_finalize(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from landassess.validation import validate_year
+    from landassess.run.validation import validate_year
 
     data = args.data or Path("data") / str(args.year)
     notices = args.notices or Path("outputs") / f"{args.year}-补正通知"
@@ -202,9 +202,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from landassess.divisions import load_divisions
-    from landassess.forms import write_templates
-    from landassess.ownership import TEMPLATES, OwnedFolder
     from landassess.params import ParamsError, load_params
+    from landassess.publish.forms import write_templates
+    from landassess.run.ownership import TEMPLATES, OwnedFolder
 
     out = args.out or Path("templates") / str(args.year)
     try:
@@ -220,7 +220,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from landassess.batch import run_batch
+    from landassess.run.batch import run_batch
 
     return run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs, as_of=args.as_of)
 
@@ -229,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template}[args.command]
-    from landassess.ownership import BusyError, OwnershipError
+    from landassess.run.ownership import BusyError, OwnershipError
 
     try:
         return handler(args)

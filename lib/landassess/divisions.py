@@ -16,12 +16,13 @@ from pathlib import Path
 import pandas as pd
 
 from landassess.paths import DATA_DIR
+from landassess.problems import InputError
 
 DEFAULT_DIVISIONS_FILE = DATA_DIR / "jiangsu_divisions.csv"
 REQUIRED_COLUMNS = ("code", "name", "city_code", "city", "kind")
 
 
-class DivisionsError(ValueError):
+class DivisionsError(InputError, ValueError):
     """The reference list cannot be used."""
 
 

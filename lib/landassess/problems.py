@@ -15,23 +15,11 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
-FATAL, ERROR, NOTICE = "fatal", "error", "notice"
-SEVERITY_ZH = {FATAL: "致命", ERROR: "错误", NOTICE: "提示"}
-TABLE_ZH = {
-    "declarations": "申报",
-    "recommendations": "推荐",
-    "land_stats": "耕地数据",
-    "veto_events": "否决事项",
-    "bonus_events": "加分事项",
-    "scores": "评分",
-    "verification": "查验与异议",
-    "decisions": "评审决定",
-    "params": "参数",
-    "divisions": "区划名单",
-}
+from landassess.vocabulary import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
+
 COLUMNS = [
     "severity", "table", "file", "sheet", "row", "column", "cell", "value", "expected",
-    "message", "code", "affects_status",
+    "message", "code", "affects_status", "reason",
 ]
 
 
@@ -55,6 +43,8 @@ class Problem:
     expected: str = ""
     code: str = ""
     affects_status: bool = field(default=False)
+    reason: str = ""
+    """A stable reason code (``score.missing``, ``land.missing``, ``cell.date``): code decides by it."""
 
     def located(self) -> str:
         """One line: where, what was found, what was expected."""
@@ -95,8 +85,16 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
 
 
 class InputError(Exception):
-    """The year's inputs cannot be assessed at all (one or more fatal problems)."""
+    """The year cannot be assessed (exit 3): fatal problems, invalid parameters, an unusable divisions list.
 
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(p.located() for p in problems))
+    The base class of every input error; ``problems`` lists the located fatal problems (empty
+    when the error is a single message, as for parameters).
+    """
+
+    def __init__(self, problems: list[Problem] | str):
+        if isinstance(problems, str):
+            self.problems: list[Problem] = []
+            super().__init__(problems)
+        else:
+            self.problems = problems
+            super().__init__("\n".join(p.located() for p in problems))

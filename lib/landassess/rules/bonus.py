@@ -14,9 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landassess.params import Params
-from landassess.values import LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_ZH
-
-BONUS_CLAUSE = {"commendation": "七(二)1", "typical_experience": "七(二)2"}
+from landassess.vocabulary import BONUS_CLAUSE, LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_ZH
 
 
 def judge_bonus_events(events: pd.DataFrame, params: Params, year: int) -> pd.DataFrame:

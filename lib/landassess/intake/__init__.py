@@ -48,25 +48,22 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from landassess import values as v
 from landassess.clock import china_today
 from landassess.divisions import Divisions
+from landassess.intake import values as v
 from landassess.params import Params
 from landassess.paths import sha256_file
-from landassess.problems import ERROR, FATAL, NOTICE, TABLE_ZH, InputError, Problem
+from landassess.problems import InputError, Problem
+from landassess.vocabulary import (
+    BONUS_KINDS,
+    DECISIONS,
+    ERROR,
+    EVENT_VETO_TYPES,
+    FATAL,
+    NOTICE,
+    TABLE_ZH,
+)
 
-VETO_TYPES = {
-    "media_exposure": "媒体披露",
-    "mnr_supervised_case": "挂牌督办",
-    "special_action_incomplete": "专项行动未完成",
-    "cultivated_ratio": "违法占用耕地比例",
-    "cultivated_area": "违法占用耕地面积",
-    "key_management_county": "重点管理县",
-    "interview_or_accountability": "约谈问责",
-}
-EVENT_VETO_TYPES = {k: VETO_TYPES[k] for k in (
-    "media_exposure", "mnr_supervised_case", "special_action_incomplete",
-    "key_management_county", "interview_or_accountability")}
 _VETO_TYPE_WORDS = {
     **{k: k for k in EVENT_VETO_TYPES},
     **{zh: k for k, zh in EVENT_VETO_TYPES.items()},
@@ -76,12 +73,10 @@ _VETO_TYPE_WORDS = {
     "执法重点管理县": "key_management_county",
     "约谈": "interview_or_accountability", "问责": "interview_or_accountability",
 }
-BONUS_KINDS = {"commendation": "通报表扬", "typical_experience": "典型经验"}
 _BONUS_KIND_WORDS = {
     **{k: k for k in BONUS_KINDS}, **{zh: k for k, zh in BONUS_KINDS.items()},
     "表扬": "commendation", "典型经验推广": "typical_experience",
 }
-DECISIONS = {"model": "模范", "advanced": "先进", "not_selected": "未入选"}
 _DECISION_WORDS = {**{k: k for k in DECISIONS}, **{zh: k for k, zh in DECISIONS.items()}}
 
 

@@ -35,7 +35,7 @@ def bar_label(row) -> str:
 
 def setup_fonts() -> str:
     """Register the packaged CJK font and use it for every chart."""
-    from landassess.fonts import register_cjk_font
+    from landassess.publish.fonts import register_cjk_font
 
     return register_cjk_font()
 

@@ -12,7 +12,8 @@ import pandas as pd
 
 from landassess.divisions import Divisions, city_quotas
 from landassess.params import Params
-from landassess.problems import ERROR, Problem
+from landassess.problems import Problem
+from landassess.vocabulary import ERROR
 
 
 def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],

@@ -16,8 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from landassess.ownership import GENERATOR, YEAR, BusyError
 from landassess.paths import PACKAGE_DIR, notebooks_dir
+from landassess.run.ownership import GENERATOR, YEAR, BusyError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -56,7 +56,7 @@ class WarmKernel:
     on this kernel (one kernel per year) and finds the imports done.
     """
 
-    WARM_UP = "import pandas, matplotlib.pyplot, landassess.assessment, landassess.report, landassess.figures"
+    WARM_UP = "import pandas, matplotlib.pyplot, landassess.assessment, landassess.publish.report, landassess.publish.figures"
     _used = False
 
     @classmethod
@@ -94,7 +94,7 @@ class FontPrefetch:
     def __init__(self, data_dir: Path):
         from concurrent.futures import ThreadPoolExecutor
 
-        from landassess.webfont import cjk_and_symbols, predicted_text, subset_font_css
+        from landassess.publish.webfont import cjk_and_symbols, predicted_text, subset_font_css
 
         self._chars = cjk_and_symbols(predicted_text(data_dir))
         self._pool = ThreadPoolExecutor(max_workers=1)
@@ -102,7 +102,7 @@ class FontPrefetch:
 
     def css_for(self, text: str) -> str:
         """The font for ``text``: the prefetched cut when it covers the text, else a new one."""
-        from landassess.webfont import cjk_and_symbols, subset_font_css
+        from landassess.publish.webfont import cjk_and_symbols, subset_font_css
 
         try:
             if cjk_and_symbols(text) <= self._chars:
@@ -145,7 +145,7 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
 
     import nbformat
 
-    from landassess.webfont import notebook_text, subset_font_css
+    from landassess.publish.webfont import notebook_text, subset_font_css
 
     notebook = copy.deepcopy(notebook) if notebook is not None else nbformat.read(notebook_path, as_version=4)
     for cell in notebook.cells:  # papermill gives its injected cell a random id; keep the page stable
@@ -176,9 +176,9 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
     finalised output folder is only replaced with ``force``; its files are then kept as the next
     ``versions/vN``, earlier versions are carried over, and the re-issued year stays finalised.
     """
-    from landassess import versions
     from landassess.clock import parse_as_of
-    from landassess.ownership import OwnedFolder, OwnershipError
+    from landassess.run import versions
+    from landassess.run.ownership import OwnedFolder, OwnershipError
 
     started = time.perf_counter()
     as_of = parse_as_of(as_of)
@@ -202,7 +202,7 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
 
 
 def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
-    from landassess import versions
+    from landassess.run import versions
 
     locked = versions.is_finalized(out)
     if locked and not force:
@@ -214,7 +214,7 @@ def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
 def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, out: Path, work: Path,
              locked: bool) -> None:
     """Execute the notebook into the staging folder ``work`` and export the report there."""
-    from landassess import versions
+    from landassess.run import versions
 
     executed = work / NOTEBOOK
     parameters = {
@@ -279,9 +279,9 @@ def write_year_outputs(assessment, output_dir: str | Path, output_is_staging: bo
     """
     import tempfile
 
-    from landassess import versions
-    from landassess.outputs import write_outputs
-    from landassess.ownership import OwnedFolder
+    from landassess.publish.outputs import write_outputs
+    from landassess.run import versions
+    from landassess.run.ownership import OwnedFolder
 
     if output_is_staging:
         return write_outputs(assessment, output_dir)

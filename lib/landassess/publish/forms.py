@@ -14,9 +14,10 @@ import re
 from pathlib import Path
 
 from landassess.divisions import Divisions
-from landassess.intake import BONUS_KINDS, EVENT_VETO_TYPES, TABLES
-from landassess.problems import ERROR, TABLE_ZH, Problem
-from landassess.xlsx import neutralize_cell, save_workbook
+from landassess.intake import TABLES
+from landassess.problems import Problem
+from landassess.publish.workbooks import neutralize_cell, save_workbook
+from landassess.vocabulary import BONUS_KINDS, ERROR, EVENT_VETO_TYPES, TABLE_ZH
 
 ROWS = 300  # rows prepared for input below the header
 _INSTRUCTIONS = {

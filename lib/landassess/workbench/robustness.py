@@ -1,6 +1,6 @@
 """How robust is a year's title list? Flags for the committee, never a change of the rules.
 
-Variants of the scoring are recomputed with :mod:`landassess.whatif`: each evaluator left out in
+Variants of the scoring are recomputed with :mod:`landassess.workbench.whatif`: each evaluator left out in
 turn, trimmed against plain means, and random ±10 % criterion weights (seeded, reproducible).
 A county titled in every variant is ``stable-in``, in none ``stable-out``, otherwise ``marginal``.
 """
@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from landassess.whatif import Scenario, WhatIfBase, official_scenario, recompute
+from landassess.workbench.whatif import Scenario, WhatIfBase, official_scenario, recompute
 
 LABEL_ZH = {"stable-in": "稳定入选", "stable-out": "稳定落选", "marginal": "边缘"}
 

@@ -15,12 +15,12 @@ from fractions import Fraction
 import pandas as pd
 
 from landassess.params import Params
+from landassess.vocabulary import TIER_ZH
 
 TIE_BREAK_ZH = {
     "effectiveness_subtotal_desc": "土地执法监管成效得分高者在前",
     "cultivated_ratio_asc": "违法占用耕地比例低者在前",
 }
-TIER_ZH = {"model": "模范", "advanced": "先进"}
 
 
 @dataclass(frozen=True)

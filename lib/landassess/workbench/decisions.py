@@ -18,8 +18,8 @@ import pandas as pd
 
 from landassess.clock import china_today
 from landassess.divisions import Divisions
-from landassess.intake import DECISIONS
-from landassess.xlsx import neutralize_cell
+from landassess.publish.workbooks import neutralize_cell
+from landassess.vocabulary import DECISIONS
 
 if TYPE_CHECKING:
     from landassess.assessment import Assessment
@@ -38,12 +38,12 @@ def check_decision(assessment: Assessment, code: str, decision: str, reason: str
     """Raise :class:`DecisionError` (Chinese) unless the run would apply this decision.
 
     The check is the run's own: the year's decisions as read from the input folder plus this
-    one go through :func:`landassess.verification.apply_decisions` on the ranking before any
+    one go through :func:`landassess.rules.verification.apply_decisions` on the ranking before any
     decision (quotas, a ranked unit). A decision is refused when it would not be applied, when
     it would stop an earlier recorded decision from being applied, or when the unit already has
     a recorded decision (a second, different row would make both invalid).
     """
-    from landassess import ranking, verification
+    from landassess.rules import ranking, verification
 
     a = assessment
     name = a.divisions.name_of().get(code, code)
@@ -111,7 +111,7 @@ def record_decision(folder: Path, divisions: Divisions, code: str, decision: str
     if path.is_symlink() or (path.exists() and not path.is_file()):
         raise DecisionError(f"{path} 不是普通文件（可能是快捷方式），不会写入；请检查该年度输入文件夹")
     order = _existing_order(path) if path.exists() else HEADER
-    from landassess.ownership import BusyError, folder_lock
+    from landassess.run.ownership import BusyError, folder_lock
 
     try:
         with folder_lock(path):  # one writer at a time, like the output folders (SPEC 7.1)

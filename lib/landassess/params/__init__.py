@@ -36,6 +36,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from landassess.paths import params_dir
+from landassess.problems import InputError
 
 MAX_FILE_BYTES = 256 * 1024
 """Largest parameter file read (``params/base.yaml`` is about 5 KB)."""
@@ -55,7 +56,7 @@ Sources = dict[tuple[Any, ...], tuple[int, Path]]
 """Key path → (order in which the file was applied, file) of the last file that set it."""
 
 
-class ParamsError(ValueError):
+class ParamsError(InputError, ValueError):
     """Parameters that cannot be read or do not validate; the message is in Chinese."""
 
 
@@ -324,6 +325,17 @@ class Dimension(_Model):
     id: str
     name: str
     criteria: tuple[Criterion, ...] = Field(min_length=1, max_length=200)
+    weight: Decimal = Decimal(1)
+    """Multiplier of the dimension's subtotal in the base score (1 in the notice; a what-if may change it)."""
+
+    _weight_decimal = field_validator("weight", mode="before")(_exact_decimal)
+
+    @field_validator("weight")
+    @classmethod
+    def _positive_weight(cls, value: Decimal) -> Decimal:
+        if value <= 0:
+            raise ValueError("维度权重应为正数")
+        return value
 
 
 class Rubric(_Model):

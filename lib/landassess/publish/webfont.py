@@ -22,7 +22,7 @@ def subset_font_css(text: str) -> str:
     """``@font-face`` CSS embedding the glyphs of ``text`` (plus ASCII) from the packaged font."""
     from fontTools import subset
 
-    from landassess.fonts import cjk_font_path
+    from landassess.publish.fonts import cjk_font_path
 
     characters = sorted(set(text) | set(string.printable) | set("，。、；：？！“”‘’（）《》【】〔〕—…·％"))
     options = subset.Options()

@@ -11,12 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from landassess.assessment import STATUS_ZH, Assessment
+from landassess.assessment import Assessment
 from landassess.params import params_as_dict
-from landassess.problems import SEVERITY_ZH, TABLE_ZH
-from landassess.ranking import TIER_ZH
-from landassess.summary import run_summary
-from landassess.xlsx import neutralize_cell, save_workbook, write_csv
+from landassess.publish.summary import run_summary
+from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
+from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
@@ -104,7 +103,7 @@ def write_problems_csv(assessment: Assessment, path: Path) -> None:
     frame["table"] = frame["table"].map(lambda t: TABLE_ZH.get(t, t))
     frame = frame.drop(columns=["affects_status"]).rename(columns={
         "severity": "级别", "table": "表", "file": "文件", "sheet": "工作表", "row": "行", "column": "列",
-        "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码"})
+        "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码", "reason": "问题代码"})
     write_csv(frame, path, encoding="utf-8-sig")
 
 
@@ -140,3 +139,21 @@ def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]
     paths["manifest.json"].write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return paths
+
+
+COMPARED = ("status", "rank", "tier")
+"""The fields a re-issued result is compared on (what changed against the finalised version)."""
+
+
+def compare_results(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
+    """Per county and field (status, rank, tier): the value before and after, where it changed."""
+    merged = previous.merge(current, on="code", how="outer", suffixes=("_before", "_after"))
+    rows = []
+    for field in COMPARED:
+        before = merged[f"{field}_before"].fillna("")
+        after = merged[f"{field}_after"].fillna("")
+        changed = merged[before != after]
+        for code, b, a in zip(changed["code"], before[before != after], after[before != after], strict=True):
+            rows.append({"code": code, "field": field, "before": b, "after": a})
+    return pd.DataFrame(rows, columns=["code", "field", "before", "after"]).sort_values(
+        ["code", "field"], ignore_index=True)

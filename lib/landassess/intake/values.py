@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from landassess.vocabulary import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
+
 
 class BadValue(ValueError):
     """A cell that cannot be read; ``expected`` says what would have been accepted."""
@@ -259,8 +261,6 @@ def parse_area(raw: Any) -> tuple[Decimal, str | None]:
     return value, unit
 
 
-LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_CITY = "national", "provincial", "city"
-LEVEL_ZH = {LEVEL_NATIONAL: "国家级", LEVEL_PROVINCIAL: "省级", LEVEL_CITY: "市级", "county": "县级"}
 _LEVELS = {
     "国家": LEVEL_NATIONAL, "国家级": LEVEL_NATIONAL, "部": LEVEL_NATIONAL, "部级": LEVEL_NATIONAL,
     "中央": LEVEL_NATIONAL, "national": LEVEL_NATIONAL,

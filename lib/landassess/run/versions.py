@@ -13,16 +13,11 @@ import json
 import os
 import shutil
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from landassess.paths import sha256_file
 
-if TYPE_CHECKING:  # the CLI checks locks before the kernel starts: keep pandas out of its start-up
-    import pandas as pd
-
 LOCK_FILE = "FINALIZED.json"
 VERSIONS_DIR = "versions"
-COMPARED = ("status", "rank", "tier")
 
 
 class FinalizeError(Exception):
@@ -45,7 +40,7 @@ def finalize(out: Path, year: int) -> dict:
     Takes the folder's lock (a run under way makes this refuse) and checks that the folder is a
     landassess year folder. A folder that is already finalised keeps its record.
     """
-    from landassess.ownership import YEAR, check_owned, folder_lock, recover
+    from landassess.run.ownership import YEAR, check_owned, folder_lock, recover
 
     out = check_owned(out, YEAR)
     if not (out / "results.csv").is_file():
@@ -100,19 +95,3 @@ def carry_over(old: Path, new: Path, *, archive_current: bool) -> str | None:
 def reissue(new: Path, year: int) -> dict:
     """A re-issued year stays finalised: the new results get the next version's lock record."""
     return _write_lock(Path(new), year, version_count(new) + 1, reissued=True)
-
-
-def compare_results(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFrame:
-    """Per county and field (status, rank, tier): the value before and after, where it changed."""
-    import pandas as pd
-
-    merged = previous.merge(current, on="code", how="outer", suffixes=("_before", "_after"))
-    rows = []
-    for field in COMPARED:
-        before = merged[f"{field}_before"].fillna("")
-        after = merged[f"{field}_after"].fillna("")
-        changed = merged[before != after]
-        for code, b, a in zip(changed["code"], before[before != after], after[before != after], strict=True):
-            rows.append({"code": code, "field": field, "before": b, "after": a})
-    return pd.DataFrame(rows, columns=["code", "field", "before", "after"]).sort_values(
-        ["code", "field"], ignore_index=True)

@@ -17,10 +17,10 @@ from fractions import Fraction
 
 import pandas as pd
 
-from landassess import ranking, scoring
 from landassess.assessment import Assessment
 from landassess.params import Params
-from landassess.ranking import TIER_ZH
+from landassess.rules import ranking, scoring
+from landassess.vocabulary import TIER_ZH
 
 
 @dataclass(frozen=True)

@@ -14,45 +14,8 @@ from fractions import Fraction
 import pandas as pd
 
 from landassess.params import Params
-from landassess.values import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
+from landassess.vocabulary import LEVEL_CITY, VETO_CLAUSE, VETO_ORDER, VETOES
 
-VETO_ORDER = (
-    "media_exposure",
-    "mnr_supervised_case",
-    "special_action_incomplete",
-    "cultivated_ratio",
-    "cultivated_area",
-    "key_management_county",
-    "interview_or_accountability",
-)
-"""Veto ids in the order of SPEC 3.1; ``results.csv`` lists them in this order."""
-
-VETO_CLAUSE = {
-    "media_exposure": "七(一)1",
-    "mnr_supervised_case": "七(一)1",
-    "special_action_incomplete": "七(一)1",
-    "cultivated_ratio": "七(一)2",
-    "cultivated_area": "七(一)2",
-    "key_management_county": "七(一)3",
-    "interview_or_accountability": "七(一)3",
-}
-VETO_ZH = {
-    "media_exposure": "经查实的主流媒体披露或省级以上领导批示的重大土地违法",
-    "mnr_supervised_case": "违法用地案件被自然资源部挂牌督办",
-    "special_action_incomplete": "执法专项行动未按时完成目标任务",
-    "cultivated_ratio": "违法占用耕地比例达到15%（含）以上",
-    "cultivated_area": "违法占用耕地面积达到100亩（含）以上",
-    "key_management_county": "被部、省确定为执法重点管理县",
-    "interview_or_accountability": "被省厅以上（含省厅）约谈、问责",
-}
-
-_LEVELS_THAT_COUNT = {
-    "media_exposure": None,  # any level; must be verified
-    "mnr_supervised_case": {LEVEL_NATIONAL},
-    "special_action_incomplete": None,
-    "key_management_county": {LEVEL_NATIONAL, LEVEL_PROVINCIAL},
-    "interview_or_accountability": {LEVEL_NATIONAL, LEVEL_PROVINCIAL},
-}
 _LEVEL_REASON = {
     "mnr_supervised_case": "非自然资源部（国家级）挂牌督办，不属七(一)1所列情形",
     "key_management_county": "非部、省确定的重点管理县，不属七(一)3所列情形",
@@ -70,7 +33,7 @@ def judge_veto_event(kind: str, date: dt.date, level: str, verified: bool | None
     """
     if not (dt.date(year, 1, 1) <= date <= dt.date(year, 12, 31)):
         return False, f"日期 {date.isoformat()} 不在评估年度 {year} 年内，不计"
-    allowed = _LEVELS_THAT_COUNT[kind]
+    allowed = VETOES[kind].levels
     if allowed is not None and level not in allowed:
         return False, _LEVEL_REASON[kind]
     if kind == "media_exposure" and not verified:

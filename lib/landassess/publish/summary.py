@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from landassess.assessment import STATUS_ZH, STATUSES, Assessment
-from landassess.scoring import round_half_up
+from landassess.assessment import Assessment
+from landassess.rules.scoring import round_half_up
+from landassess.vocabulary import STATUS_ZH, STATUSES
 
 
 def _title_line(a: Assessment) -> Fraction | None:

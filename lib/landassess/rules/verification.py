@@ -13,12 +13,9 @@ import hashlib
 
 import pandas as pd
 
-from landassess.intake import DECISIONS
 from landassess.params import Params
-from landassess.problems import ERROR, NOTICE, Problem
-from landassess.ranking import TIER_ZH
-
-DECISION_TIER = {"model": "model", "advanced": "advanced", "not_selected": None}
+from landassess.problems import Problem
+from landassess.vocabulary import DECISION_TIER, DECISIONS, ERROR, NOTICE, TIER_ZH
 
 
 def draw_hash(seed: str, code: str) -> str:

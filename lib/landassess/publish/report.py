@@ -17,17 +17,28 @@ from importlib import metadata
 
 import pandas as pd
 
-from landassess.assessment import STATUS_ZH, STATUSES, Assessment
-from landassess.bonus import BONUS_CLAUSE
+from landassess.assessment import Assessment
 from landassess.clock import china_now
-from landassess.intake import BONUS_KINDS, DECISIONS, EVENT_VETO_TYPES
 from landassess.params import params_as_dict
 from landassess.paths import project_root
-from landassess.problems import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
-from landassess.ranking import TIER_ZH
-from landassess.scoring import round_half_up
-from landassess.values import LEVEL_ZH
-from landassess.vetoes import VETO_CLAUSE, VETO_ZH
+from landassess.rules.scoring import round_half_up
+from landassess.vocabulary import (
+    BONUS_CLAUSE,
+    BONUS_KINDS,
+    DECISIONS,
+    ERROR,
+    EVENT_VETO_TYPES,
+    FATAL,
+    LEVEL_ZH,
+    NOTICE,
+    SEVERITY_ZH,
+    STATUS_ZH,
+    STATUSES,
+    TABLE_ZH,
+    TIER_ZH,
+    VETO_CLAUSE,
+    VETO_ZH,
+)
 
 NOTICE_TITLE = "《江苏省土地执法模范县（市、区）创建活动方案》（江苏省自然资源厅，2022年1月14日）"
 DEMO_BANNER = "演示数据，非真实评估结果（虚构数字，真实地名）"
@@ -274,7 +285,7 @@ def ranking_table(a: Assessment) -> HTMLFragment:
 
 def _shown_title(row) -> str:
     """The title column of a ranked unit as it stands (SPEC 7.3): never 模范/先进 unless it holds it."""
-    from landassess.outputs import current_title
+    from landassess.publish.outputs import current_title
 
     if row.status in ("model", "advanced", "tie_pending", "disqualified") or isinstance(row.tier, str):
         return current_title(row.status, row.tier, row.pending_between)
@@ -844,7 +855,7 @@ def changes_section(a: Assessment, previous_results: str, previous_version: str)
         return HTMLFragment("")
     from pathlib import Path
 
-    from landassess.versions import compare_results
+    from landassess.publish.outputs import compare_results
 
     previous = pd.read_csv(Path(previous_results), dtype=str, keep_default_na=False)
     changes = compare_results(previous, a.results())

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from landassess import report, robustness, whatif
-from landassess.assessment import STATUS_ZH, Assessment, run_assessment
+from landassess.assessment import Assessment, run_assessment
 from landassess.clock import china_today
-from landassess.decisions import DECISION_ZH, DecisionError, record_decision
 from landassess.problems import InputError
+from landassess.publish import report
+from landassess.vocabulary import STATUS_ZH
+from landassess.workbench import robustness, whatif
+from landassess.workbench.decisions import DECISION_ZH, DecisionError, record_decision
 
 ALL = "全部"
 SORTS = {"名次": ["position", "code"], "总分（高→低）": ["total_num", "code"], "县级代码": ["code"]}
@@ -105,7 +107,7 @@ WORKBENCH_CSS = """
 
 def workbench_style(a: Assessment) -> str:
     """A <style> block: table styles and the embedded font, cut to the text the workbench shows."""
-    from landassess.webfont import cjk_and_symbols, predicted_text, subset_font_css
+    from landassess.publish.webfont import cjk_and_symbols, predicted_text, subset_font_css
 
     characters = cjk_and_symbols(predicted_text(a.inputs.folder))
     return f"<style>{subset_font_css(''.join(sorted(characters)))}{WORKBENCH_CSS}</style>"
@@ -277,7 +279,7 @@ class Workbench:
         import matplotlib.pyplot as plt
         from IPython.display import display
 
-        from landassess.figures import setup_fonts
+        from landassess.publish.figures import setup_fonts
 
         table = robustness.robustness(self.base, runs=self.robust_runs.value)
         self.robust_table.value = ("<p>仅供评审参考，不改变评估规则。</p>" + report._table(pd.DataFrame({

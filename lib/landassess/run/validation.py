@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from landassess.problems import ERROR, FATAL, InputError, Problem
-from landassess.runner import EXIT_INPUT, RunError
+from landassess.problems import InputError, Problem
+from landassess.run.runner import EXIT_INPUT, RunError
+from landassess.vocabulary import ERROR, FATAL
 
 
 def format_problems(problems: list[Problem]) -> str:
@@ -30,15 +31,12 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
     With ``notices``, also writes one 补正通知 workbook per county with problems into that folder.
     """
     from landassess.assessment import run_assessment
-    from landassess.divisions import DivisionsError
-    from landassess.params import ParamsError
 
     try:
         assessment = run_assessment(year, data, params_file, as_of=as_of)
-    except InputError as error:
-        raise RunError(EXIT_INPUT, f"{year} 年度输入无法评估：\n{format_problems(error.problems)}") from error
-    except (ParamsError, DivisionsError) as error:
-        raise RunError(EXIT_INPUT, str(error)) from error
+    except InputError as error:  # fatal problems, invalid parameters or divisions
+        detail = f"{year} 年度输入无法评估：\n{format_problems(error.problems)}" if error.problems else str(error)
+        raise RunError(EXIT_INPUT, detail) from error
     problems = assessment.problems
     errors = [p for p in problems if p.severity in (ERROR, FATAL)]
     notice_count = len(problems) - len(errors)
@@ -58,8 +56,8 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
 def _write_notices(problems: list[Problem], notices: Path, data: Path, year: int, divisions,
                    has_errors: bool) -> list[str]:
     """Replace the notices folder with this validation's notices; say what was written."""
-    from landassess.forms import write_correction_notices
-    from landassess.ownership import NOTICES, OwnedFolder, check_owned
+    from landassess.publish.forms import write_correction_notices
+    from landassess.run.ownership import NOTICES, OwnedFolder, check_owned
 
     out = check_owned(notices, NOTICES, protect=[data])
     if not has_errors and not out.exists():
