@@ -1,19 +1,19 @@
 """Files written for a year (SPEC 5): results.csv, the 公示名单 workbook, problems, manifest.
 
+The manifest is built by :mod:`landassess.publish.provenance`, the one owner of provenance.
+
 Everything written here is deterministic: the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pandas as pd
 
 from landassess.assessment import Assessment
-from landassess.params import params_as_dict
-from landassess.publish.summary import run_summary
+from landassess.publish.provenance import write_manifest
 from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
 from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH
 
@@ -120,24 +120,7 @@ def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]
     write_results_csv(assessment, paths["results.csv"])
     write_publicity_xlsx(assessment, paths["publicity.xlsx"])
     write_problems_csv(assessment, paths["problems.csv"])
-    manifest = {
-        "generator": "landassess",
-        "kind": "year",
-        "year": assessment.year,
-        "as_of": assessment.as_of.isoformat() if assessment.as_of else "",
-        "summary": run_summary(assessment),
-        "is_demo": assessment.inputs.is_demo,
-        "inputs": {
-            name: {"file": str(path.name), "sha256": assessment.inputs.file_hashes[name]}
-            for name, path in sorted(assessment.inputs.files.items())
-        },
-        "parameters": params_as_dict(assessment.params),
-        "status_counts": {
-            STATUS_ZH[s]: int(n) for s, n in assessment.counties["status"].value_counts().sort_index().items()
-        },
-    }
-    paths["manifest.json"].write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    write_manifest(assessment, paths["manifest.json"])
     return paths
 
 

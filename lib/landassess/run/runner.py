@@ -9,7 +9,6 @@ earlier outputs untouched.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
 import shutil
 import time
@@ -17,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landassess.paths import PACKAGE_DIR, notebooks_dir
-from landassess.run.ownership import GENERATOR, YEAR, BusyError
+from landassess.run.ownership import YEAR, BusyError
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -301,13 +300,7 @@ def write_year_outputs(assessment, output_dir: str | Path, output_is_staging: bo
 
 
 def _write_manifest(folder: Path, year: int) -> None:
-    """Add the output files and their hashes to ``manifest.json`` (inputs were written by the notebook)."""
-    from landassess.paths import sha256_file
+    """Add the output files and their hashes to ``manifest.json`` (the rest was written by the notebook)."""
+    from landassess.publish.provenance import record_outputs
 
-    path = folder / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {"year": year}
-    manifest.update(generator=GENERATOR, kind=YEAR)
-    manifest["outputs"] = {
-        p.name: sha256_file(p) for p in sorted(folder.iterdir()) if p.is_file() and p.name != "manifest.json"
-    }
-    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    record_outputs(folder, year)

@@ -1,0 +1,79 @@
+"""Report sections 十 假设与口径 and 十一 溯源: what the notice leaves open, and where the numbers come from.
+
+The assumptions log is built from the parameters (the number of criteria, the rounding), so it
+cannot contradict them; the provenance section shows the year's manifest as
+:mod:`landassess.publish.provenance` built it, the same dictionary ``manifest.json`` holds.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from landassess.assessment import Assessment
+from landassess.clock import china_now
+from landassess.params import Params, params_as_dict
+from landassess.publish.provenance import year_manifest
+from landassess.publish.report.markup import HTMLFragment, _e, _section, _source_zh, _table, decimals_zh
+from landassess.vocabulary import TABLE_ZH
+
+_NO_COMMIT = "（不在 git 仓库中）"
+
+
+def _effectiveness_name(params: Params) -> str:
+    rubric = params.rubric
+    return next(d.name for d in rubric.dimensions if d.id == rubric.effectiveness_dimension)
+
+
+def assumption_items(params: Params) -> list[str]:
+    """The assumptions and readings of this run, in Chinese, built from ``params``."""
+    rounding = decimals_zh(params.scoring.score_decimals)
+    return [
+        f"《评估细则》未公开：{len(params.rubric.criteria)}项指标、分组与满分为假设，保存在参数文件中，可替换而无需改代码。",
+        "否决事项、耕地数据对所有县评估（无论是否申报）；状态按规定顺序判定，未申报优先。",
+        "媒体披露须“经查实”才否决；部挂牌督办须为国家级；重点管理县、约谈问责须为省级以上；市级不计。",
+        "违法占用耕地比例使用省厅耕地数据；申报县缺少耕地数据为“材料不全”，不视为通过。",
+        "无效推荐（他市县、未申报县、开发区）不占名额；同一县重复推荐按第一次计。",
+        "只有名额内、未被否决的县参与评分；其他县的评分不计并提示。",
+        f"排名用{rounding}四舍五入后的总分；并列时用{rounding}的“{_effectiveness_name(params)}”得分，"
+        "再用精确的违法占用耕地比例。",
+        "实地查验抽取范围为拟评定模范、先进的单位（不含并列待定）；抽取算法 sha256(\"种子:代码\") 升序。",
+        "截止日期后申报或推荐只作提示，由省厅决定是否受理。",
+    ]
+
+
+def assumptions_section(a: Assessment) -> HTMLFragment:
+    """What the notice does not fix: the rubric, thresholds' readings and other choices."""
+    p = params_as_dict(a.params)
+    sources = [(k, _source_zh(v.get("source", ""))) for k, v in p.items() if isinstance(v, dict) and "source" in v]
+    frame = pd.DataFrame(sources, columns=["参数组", "来源或假设"])
+    markup = ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in assumption_items(a.params)) + "</ul>" + _table(frame)
+              + '<p class="la-note">完整的口径说明见项目文档 docs/rules.md。</p>')
+    return _section("assumptions", "十、假设与口径", markup, a)
+
+
+def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragment:
+    """The year's manifest as a reader sees it: input hashes, parameters, versions, commit, as-of date.
+
+    Only the run time is the report's own (the moment the notebook ran); everything else is read
+    from :func:`landassess.publish.provenance.year_manifest`.
+    """
+    manifest = year_manifest(a)
+    files = pd.DataFrame([
+        {"表": TABLE_ZH[name], "文件": entry["file"], "SHA-256": entry["sha256"]}
+        for name, entry in sorted(manifest["inputs"].items())
+    ])
+    software = dict(manifest["software"])
+    python = software.pop("python")
+    versions = [f"{package} {version or '（未安装）'}" for package, version in software.items()]
+    commit = manifest["commit"][:12] if manifest["commit"] else _NO_COMMIT
+    import yaml
+
+    params_yaml = yaml.safe_dump(manifest["parameters"], allow_unicode=True, sort_keys=False)
+    run_time = run_time or china_now().isoformat(timespec="seconds")
+    as_of = manifest["as_of"] or "—"
+    markup = (f"{_table(files)}"
+              f"<p>软件：{_e('；'.join(versions))}；Python {_e(python)}；代码版本（git）：<span class='la-mono'>{_e(commit)}</span>；"
+              f'运行时间（北京时间）：<span class="la-run-time">{_e(run_time)}</span>；'
+              f"评估基准日（--as-of，判断日期是否晚于“今天”）：<b>{_e(as_of)}</b></p>"
+              f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
+    return _section("provenance", "十一、溯源", markup, a)
