@@ -22,7 +22,7 @@ YEAR = 2025
 ])
 def test_points_by_level(bonus_frame, params, kind, level, points):
     judged = bonus.judge_bonus_events(bonus_frame([["320102", kind, level, "文〔2025〕1号", "2025-05-01"]]),
-                                      params, YEAR)
+                                      params.bonus, YEAR)
     assert judged["counts"].tolist() == [True]
     assert judged.at[0, "points"] == points
     assert bonus.bonus_by_county(judged, None) == {"320102": points}
@@ -38,7 +38,7 @@ def test_points_by_level(bonus_frame, params, kind, level, points):
 ])
 def test_level_and_year(bonus_frame, params, level, date, counts, reason_part):
     judged = bonus.judge_bonus_events(
-        bonus_frame([["320102", "commendation", level, "文〔2025〕1号", date]]), params, YEAR)
+        bonus_frame([["320102", "commendation", level, "文〔2025〕1号", date]]), params.bonus, YEAR)
     assert judged["counts"].tolist() == [counts]
     assert reason_part in judged.at[0, "reason"]
     if not counts:
@@ -51,7 +51,7 @@ def test_one_document_counts_once_per_county_whatever_its_spelling(bonus_frame, 
     spellings = ["苏自然资函〔2025〕12号", "苏自然资函[2025]12号", "苏自然资函(2025)12号",
                  "苏自然资函（2025）12号", "苏自然资函【2025】12号", "苏自然资函 〔2025〕 １２ 号"]
     rows = [["320583", "commendation", "provincial", s, "2025-03-10"] for s in spellings]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), params, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), params.bonus, YEAR)
     assert judged["counts"].tolist() == [True, False, False, False, False, False]
     assert all("文号重复" in r for r in judged["reason"].iloc[1:])
     assert bonus.bonus_by_county(judged, None) == {"320583": Decimal("0.5")}
@@ -60,7 +60,7 @@ def test_one_document_counts_once_per_county_whatever_its_spelling(bonus_frame, 
 def test_same_document_for_two_counties_counts_for_both(bonus_frame, params):
     rows = [["320583", "commendation", "provincial", "苏自然资函〔2025〕12号", "2025-03-10"],
             ["320281", "commendation", "provincial", "苏自然资函[2025]12号", "2025-03-10"]]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), params, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), params.bonus, YEAR)
     assert judged["counts"].tolist() == [True, True]
     assert bonus.bonus_by_county(judged, None) == {"320583": Decimal("0.5"), "320281": Decimal("0.5")}
 
@@ -70,7 +70,7 @@ def test_distinct_documents_add_up(bonus_frame, params):
     rows = [["320102", "commendation", "national", "自然资办函〔2025〕1号", "2025-02-01"],
             ["320102", "commendation", "provincial", "苏自然资函〔2025〕2号", "2025-03-01"],
             ["320102", "typical_experience", "national", "自然资办函〔2025〕3号", "2025-04-01"]]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), params, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), params.bonus, YEAR)
     assert bonus.bonus_by_county(judged, None) == {"320102": Decimal("2.5")}
 
 
@@ -79,7 +79,7 @@ def test_an_uncounted_row_does_not_block_a_later_counted_one(bonus_frame, params
     # second (same 文号, in the year) is the first counted one: +1.
     rows = [["320102", "commendation", "national", "自然资办函〔2025〕1号", "2024-12-31"],
             ["320102", "commendation", "national", "自然资办函[2025]1号", "2025-01-02"]]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), params, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), params.bonus, YEAR)
     assert judged["counts"].tolist() == [False, True]
     assert bonus.bonus_by_county(judged, None) == {"320102": Decimal("1")}
 
@@ -97,7 +97,7 @@ def test_bonus_cap(bonus_frame, params, cap, expected):
             ["320102", "typical_experience", "national", "A〔2025〕2号", "2025-02-01"],
             ["320102", "commendation", "provincial", "B〔2025〕3号", "2025-02-01"],
             ["320104", "commendation", "provincial", "B〔2025〕3号", "2025-02-01"]]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), params, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), params.bonus, YEAR)
     totals = bonus.bonus_by_county(judged, cap)
     assert totals["320102"] == expected
     # 320104 has 0.5, below every cap except 0.
@@ -114,7 +114,7 @@ def test_points_are_parameters(bonus_frame, make_params):
     rows = [["320102", "commendation", "national", "A〔2025〕1号", "2025-02-01"],
             ["320102", "commendation", "provincial", "A〔2025〕2号", "2025-02-01"],
             ["320102", "typical_experience", "provincial", "A〔2025〕3号", "2025-02-01"]]
-    judged = bonus.judge_bonus_events(bonus_frame(rows), doubled, YEAR)
+    judged = bonus.judge_bonus_events(bonus_frame(rows), doubled.bonus, YEAR)
     # 2 + 1 + 0.5 (typical_experience keeps its default) = 3.5.
     assert bonus.bonus_by_county(judged, None) == {"320102": Decimal("3.5")}
 
@@ -130,7 +130,7 @@ def test_bonus_through_intake(tmp_path, params, divisions, write_year):
         ["321324", "典型经验", "国家级", "自然资办函〔2024〕998号", "2024-12-20"],  # 2024
     ]
     inputs = load_year(write_year(tmp_path / "input", {"bonus_events": rows}), YEAR, params, divisions)
-    judged = bonus.judge_bonus_events(inputs.tables["bonus_events"], params, YEAR)
+    judged = bonus.judge_bonus_events(inputs.tables["bonus_events"], params.bonus, YEAR)
     assert judged["counts"].tolist() == [True, True, False, False, False, False]
     assert bonus.bonus_by_county(judged, params.bonus.cap) == {
         "320583": Decimal("0.5"), "320685": Decimal("1")}
@@ -141,5 +141,5 @@ def test_no_bonus_rows_gives_no_bonus(params):
     # KeyError 'code' (a header-only bonus_events.csv crashed the year).
     empty = pd.DataFrame(columns=["file", "sheet", "row", "is_valid", "code", "kind", "level",
                                   "document_no", "document_key", "date", "title"])
-    judged = bonus.judge_bonus_events(empty, params, YEAR)
+    judged = bonus.judge_bonus_events(empty, params.bonus, YEAR)
     assert bonus.bonus_by_county(judged, None) == {}

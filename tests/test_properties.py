@@ -62,7 +62,7 @@ def _tier(value):
 @given(candidates=candidate_lists(), override=tier_overrides())
 def test_no_tier_holds_more_units_than_its_quota(make_params, candidates, override):
     params = make_params(override)
-    ranked = ranking.rank_counties(candidates, params)
+    ranked = ranking.rank_counties(candidates, params.tiers, params.tie_break)
     assert (ranked["tier"] == "model").sum() <= params.tiers.model.quota
     assert (ranked["tier"] == "advanced").sum() <= params.tiers.advanced.quota
     # A unit below a tier's minimum total never holds that tier.
@@ -78,7 +78,7 @@ def test_no_tier_holds_more_units_than_its_quota(make_params, candidates, overri
 @FAST
 @given(candidates=candidate_lists())
 def test_competition_rank_is_one_plus_number_strictly_better(params, candidates):
-    ranked = ranking.rank_counties(candidates, params)
+    ranked = ranking.rank_counties(candidates, params.tiers, params.tie_break)
     assert sorted(ranked["code"]) == sorted(candidates["code"])
     keys = {r.code: _key(r) for r in candidates.itertuples()}
     for row in ranked.itertuples():
@@ -96,7 +96,7 @@ def test_tiers_follow_positions_and_ties_across_a_line_are_pending(make_params, 
     # all within 1…qm → 模范, all within qm+1…qm+qa → 先进, all after → none, else pending.
     params = make_params(override)
     qm, qa = params.tiers.model.quota, params.tiers.advanced.quota
-    ranked = ranking.rank_counties(candidates, params)
+    ranked = ranking.rank_counties(candidates, params.tiers, params.tie_break)
     for row in ranked.itertuples():
         first, last = row.position, row.position_last
         if last <= qm:
@@ -116,16 +116,16 @@ def test_tiers_follow_positions_and_ties_across_a_line_are_pending(make_params, 
 def test_rank_never_improves_when_the_score_drops(params, candidates, data):
     index = data.draw(st.integers(0, len(candidates) - 1))
     code = candidates.at[index, "code"]
-    before = ranking.rank_counties(candidates, params).set_index("code").at[code, "rank"]
+    before = ranking.rank_counties(candidates, params.tiers, params.tie_break).set_index("code").at[code, "rank"]
     lower = candidates.copy()
     drop = data.draw(st.sampled_from([Decimal("0.01"), Decimal("0.5"), Decimal("4.33"), Decimal("30")]))
     lower.at[index, "total"] = lower.at[index, "total"] - drop
-    after = ranking.rank_counties(lower, params).set_index("code").at[code, "rank"]
+    after = ranking.rank_counties(lower, params.tiers, params.tie_break).set_index("code").at[code, "rank"]
     assert after >= before
     # The same for a drop of the effectiveness subtotal alone (the first tie-break).
     worse = candidates.copy()
     worse.at[index, "effectiveness"] = worse.at[index, "effectiveness"] - drop
-    assert ranking.rank_counties(worse, params).set_index("code").at[code, "rank"] >= before
+    assert ranking.rank_counties(worse, params.tiers, params.tie_break).set_index("code").at[code, "rank"] >= before
 
 
 DECISIONS = ["model", "advanced", "not_selected"]
@@ -144,13 +144,13 @@ DECISIONS = ["model", "advanced", "not_selected"]
 def test_decisions_never_put_more_units_in_a_tier_than_its_quota(make_params, decisions_frame, candidates,
                                                                  override, data):
     params = make_params(override)
-    ranked = ranking.rank_counties(candidates, params)
+    ranked = ranking.rank_counties(candidates, params.tiers, params.tie_break)
     if data is None:
         decided = [["C00000", "advanced", "r"], ["C00002", "model", "r"]]
     else:
         codes = data.draw(st.lists(st.sampled_from(list(candidates["code"])), unique=True, max_size=6))
         decided = [[c, data.draw(st.sampled_from(DECISIONS)), "r"] for c in codes]
-    after, _, _ = verification.apply_decisions(ranked, decisions_frame(decided), params)
+    after, _, _ = verification.apply_decisions(ranked, decisions_frame(decided), params.tiers)
     assert (after["tier"] == "model").sum() <= params.tiers.model.quota
     assert (after["tier"] == "advanced").sum() <= params.tiers.advanced.quota
 

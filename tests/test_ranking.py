@@ -27,7 +27,7 @@ def _tiers(ranked):
 def test_highest_total_first(candidates_frame, params):
     ranked = ranking.rank_counties(candidates_frame([
         ["A00001", "80.00", "30", "0.1"], ["A00002", "90.00", "30", "0.1"], ["A00003", "85.00", "30", "0.1"],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert ranked["code"].tolist() == ["A00002", "A00003", "A00001"]
     assert ranked["rank"].tolist() == [1, 2, 3]
 
@@ -36,7 +36,7 @@ def test_effectiveness_subtotal_breaks_a_tie_on_total(candidates_frame, params):
     # Same rounded total 88.13; 31.63 > 30.00, so B is first although A has the lower ratio.
     ranked = ranking.rank_counties(candidates_frame([
         ["A00001", "88.13", "30.00", "0.01"], ["B00002", "88.13", "31.63", "0.04"],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert _ranks(ranked) == {"B00002": 1, "A00001": 2}
     assert "土地执法监管成效" in _by_code(ranked).at["B00002", "tie_break"]
 
@@ -45,7 +45,7 @@ def test_ratio_breaks_a_tie_on_total_and_effectiveness(candidates_frame, params)
     # 昆山 and 海安: 92.50 and 32.00 each; ratio 12/150 = 0.08 < 99/750 = 0.132, so 昆山 is first.
     ranked = ranking.rank_counties(candidates_frame([
         ["320685", "92.50", "32.00", Fraction(99, 750)], ["320583", "92.50", "32.00", Fraction(12, 150)],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert _ranks(ranked) == {"320583": 1, "320685": 2}
     assert "违法占用耕地比例" in _by_code(ranked).at["320583", "tie_break"]
 
@@ -54,7 +54,7 @@ def test_effectiveness_is_compared_before_ratio(candidates_frame, params):
     # A has the better ratio, B the better effectiveness: effectiveness decides first.
     ranked = ranking.rank_counties(candidates_frame([
         ["A00001", "70.00", "20.00", "0"], ["B00002", "70.00", "20.01", "0.14"],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert ranked["code"].tolist() == ["B00002", "A00001"]
 
 
@@ -63,7 +63,7 @@ def test_full_tie_shares_a_competition_rank(candidates_frame, params):
     ranked = ranking.rank_counties(candidates_frame([
         ["A00001", "90.00", "30", "0.05"], ["B00002", "85.00", "30", "0.05"],
         ["C00003", "85.00", "30", "0.05"], ["D00004", "80.00", "30", "0.05"],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert _ranks(ranked) == {"A00001": 1, "B00002": 2, "C00003": 2, "D00004": 4}
     tied = _by_code(ranked).loc[["B00002", "C00003"]]
     assert tied["tie_size"].tolist() == [2, 2]
@@ -76,7 +76,7 @@ def test_ratio_equal_as_fractions_is_a_tie(candidates_frame, params):
     # 3/60 (江宁, 亩) and 0.2/4 公顷 = 3/60 (溧水): the same ratio, so a real tie.
     ranked = ranking.rank_counties(candidates_frame([
         ["320115", "84.33", "30.00", Fraction(3, 60)], ["320117", "84.33", "30.00", Fraction(2, 40)],
-    ]), params)
+    ]), params.tiers, params.tie_break)
     assert ranked["rank"].tolist() == [1, 1]
 
 
@@ -93,7 +93,7 @@ def test_golden_year_ranking(candidates_frame, make_params):
         ["320117", "84.33", "30.00", Fraction(3, 60)],
         ["321324", "84.00", "29.00", Fraction(8, 100)],
         ["321322", "75.50", "25.00", Fraction(14, 140)],
-    ]), small)
+    ]), small.tiers, small.tie_break)
     assert _ranks(ranked) == {"320583": 1, "320685": 2, "320281": 3, "321281": 4, "320321": 5,
                               "320115": 6, "320117": 6, "321324": 8, "321322": 9}
     assert _tiers(ranked) == {"320583": "model", "320685": "model", "320281": "model",
@@ -112,7 +112,7 @@ def _ladder(candidates_frame, totals):
 
 
 def test_first_ten_model_next_ten_advanced(candidates_frame, params):
-    ranked = ranking.rank_counties(_ladder(candidates_frame, [f"{100 - i}.00" for i in range(25)]), params)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, [f"{100 - i}.00" for i in range(25)]), params.tiers, params.tie_break)
     tiers = ranked["tier"].tolist()
     assert tiers[:10] == ["model"] * 10
     assert tiers[10:20] == ["advanced"] * 10
@@ -124,7 +124,7 @@ def test_tie_straddling_the_10th_line_is_pending(candidates_frame, params):
     # 9 distinct totals (positions 1–9), then two units tied at 90.00 (positions 10–11),
     # then 10 more (positions 12–21).
     totals = [f"{99 - i}.00" for i in range(9)] + ["90.00", "90.00"] + [f"{89 - i}.00" for i in range(10)]
-    ranked = ranking.rank_counties(_ladder(candidates_frame, totals), params)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, totals), params.tiers, params.tie_break)
     tied = ranked[ranked["position"] == 10]
     assert len(tied) == 2
     assert tied["is_tie_pending"].all()
@@ -139,7 +139,7 @@ def test_tie_straddling_the_10th_line_is_pending(candidates_frame, params):
 
 def test_tie_straddling_the_20th_line_is_pending(candidates_frame, params):
     totals = [f"{99 - i}.00" for i in range(19)] + ["80.00", "80.00", "79.00"]
-    ranked = ranking.rank_counties(_ladder(candidates_frame, totals), params)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, totals), params.tiers, params.tie_break)
     tied = ranked[ranked["position"] == 20]
     assert len(tied) == 2
     assert tied["is_tie_pending"].all()
@@ -162,7 +162,7 @@ def test_tie_inside_a_tier_is_not_pending(candidates_frame, params, tie_at, tier
     # 23 units with distinct totals, except positions tie_at and tie_at + 1, which are equal.
     totals = [100 - i for i in range(23)]
     totals[tie_at] = totals[tie_at - 1]  # list index tie_at is position tie_at + 1
-    ranked = ranking.rank_counties(_ladder(candidates_frame, [f"{t}.00" for t in totals]), params)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, [f"{t}.00" for t in totals]), params.tiers, params.tie_break)
     tied = ranked[ranked["position"] == tie_at]
     assert len(tied) == 2
     assert not tied["is_tie_pending"].any()
@@ -173,7 +173,7 @@ def test_tie_inside_a_tier_is_not_pending(candidates_frame, params, tie_at, tier
 
 def test_quotas_are_parameters(candidates_frame, make_params):
     small = make_params({"tiers": {"model": {"quota": 2}, "advanced": {"quota": 1}}})
-    ranked = ranking.rank_counties(_ladder(candidates_frame, ["90.00", "80.00", "70.00", "60.00"]), small)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, ["90.00", "80.00", "70.00", "60.00"]), small.tiers, small.tie_break)
     assert [t if isinstance(t, str) else None for t in ranked["tier"]] == ["model", "model", "advanced", None]
 
 
@@ -181,7 +181,7 @@ def test_min_total(candidates_frame, make_params):
     # 模范 needs ≥ 90, 先进 ≥ 89.5. 95 → model; 89.99 cannot be model (below 90) → advanced;
     # 89.50 → advanced (含); 89.49 → below both lines → no title, though places are free.
     lines = make_params({"tiers": {"model": {"min_total": "90"}, "advanced": {"min_total": "89.5"}}})
-    ranked = ranking.rank_counties(_ladder(candidates_frame, ["95.00", "89.99", "89.50", "89.49"]), lines)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, ["95.00", "89.99", "89.50", "89.49"]), lines.tiers, lines.tie_break)
     assert [t if isinstance(t, str) else None for t in ranked["tier"]] == [
         "model", "advanced", "advanced", None]
     assert not ranked["is_tie_pending"].any()
@@ -189,7 +189,7 @@ def test_min_total(candidates_frame, make_params):
 
 def test_min_total_exactly_on_the_line_takes_the_tier(candidates_frame, make_params):
     lines = make_params({"tiers": {"model": {"min_total": "90"}}})
-    ranked = ranking.rank_counties(_ladder(candidates_frame, ["90.00", "89.99"]), lines)
+    ranked = ranking.rank_counties(_ladder(candidates_frame, ["90.00", "89.99"]), lines.tiers, lines.tie_break)
     assert [t if isinstance(t, str) else None for t in ranked["tier"]] == ["model", "advanced"]
 
 

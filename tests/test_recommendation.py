@@ -54,7 +54,7 @@ def test_quota_share_is_exact(divisions):
 
 def _judge(recommendations_frame, rows, declared, divisions, params):
     judged, problems = recommendation.judge_recommendations(
-        recommendations_frame(rows), set(declared), divisions, params)
+        recommendations_frame(rows), set(declared), divisions, params.recommendation)
     admitted = set(judged.loc[judged["is_admitted"], "code"])
     over = set(judged.loc[judged["is_over_quota"], "code"])
     return judged, problems, admitted, over
@@ -123,7 +123,7 @@ def test_cities_are_independent(recommendations_frame, divisions, params):
 def test_quota_table(recommendations_frame, divisions, params):
     rows = [[SUQIAN, "320102", 1], [SUQIAN, "321322", 2], [SUQIAN, "321323", 3], [SUQIAN, "321324", 4]]
     judged, _, _, _ = _judge(recommendations_frame, rows, SUQIAN_CODES | {"320102"}, divisions, params)
-    table = recommendation.quota_table(judged, divisions, params).set_index("city")
+    table = recommendation.quota_table(judged, divisions, params.recommendation).set_index("city")
     assert table.loc[SUQIAN, ["quota", "recommended", "admitted", "over_quota", "invalid"]].tolist() == [
         2, 3, 2, 1, 1]
     assert table.loc[NANJING, ["recommended", "admitted", "invalid"]].tolist() == [0, 0, 0]
@@ -157,6 +157,6 @@ def test_no_recommendations_admit_nobody(divisions, params):
     # recommendations file as fatal, so this is reached only by direct calls.)
     empty = pd.DataFrame(columns=["file", "sheet", "row", "is_valid", "code", "city", "order",
                                   "recommended_on"])
-    judged, problems = recommendation.judge_recommendations(empty, {"320102"}, divisions, params)
+    judged, problems = recommendation.judge_recommendations(empty, {"320102"}, divisions, params.recommendation)
     assert problems == []
     assert not judged["is_admitted"].any()

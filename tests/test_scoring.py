@@ -65,7 +65,7 @@ def test_criterion_score_is_the_mean_of_its_evaluators(scores_frame, params):
         "C01": [("甲", "5"), ("乙", "4"), ("丙", "4.5")],
         "C13": [("甲", "2.25"), ("乙", "2.40")],
     })
-    result = scoring.score_counties(frame, ["320102"], params)
+    result = scoring.score_counties(frame, ["320102"], params.rubric, params.scoring)
     assert _criterion(result, "320102", "C01")["mean"] == Fraction(9, 2)
     assert _criterion(result, "320102", "C13")["mean"] == Fraction(2325, 1000)
     assert _criterion(result, "320102", "C01")["n"] == 3
@@ -80,7 +80,7 @@ def test_means_are_exact_fractions(scores_frame, params):
         "C01": [("甲", "0.1"), ("乙", "0.2")],
         "C02": [("甲", "1"), ("乙", "1"), ("丙", "2")],
     })
-    result = scoring.score_counties(frame, ["320102"], params)
+    result = scoring.score_counties(frame, ["320102"], params.rubric, params.scoring)
     assert _criterion(result, "320102", "C01")["mean"] == Fraction(3, 20)
     assert _criterion(result, "320102", "C02")["mean"] == Fraction(4, 3)
     # Base = 3/20 + 4/3 + 11 = (9 + 80 + 660) / 60 = 749/60, not a float approximation.
@@ -94,7 +94,7 @@ def test_thirds_add_up_exactly(scores_frame, params):
         "C01": [("甲", "7"), ("乙", "7"), ("丙", "8")],
         "C02": [("甲", "2"), ("乙", "2"), ("丙", "3")],
     })
-    base = scoring.score_counties(frame, ["320102"], params).counties.set_index("code").at["320102", "base"]
+    base = scoring.score_counties(frame, ["320102"], params.rubric, params.scoring).counties.set_index("code").at["320102", "base"]
     assert base == Fraction(62, 3)
     assert scoring.round_half_up(base) == Decimal("20.67")
 
@@ -107,7 +107,7 @@ def test_dimension_subtotals(scores_frame, params):
         "C10": [("甲", "9.5")],
         "C11": [("甲", "9")],
     })
-    county = scoring.score_counties(frame, ["320281"], params).counties.set_index("code").loc["320281"]
+    county = scoring.score_counties(frame, ["320281"], params.rubric, params.scoring).counties.set_index("code").loc["320281"]
     assert county["effectiveness"] == Fraction(31625, 1000)
     assert county["leadership"] == 2
     assert county["special_tasks"] == 2
@@ -131,7 +131,7 @@ def test_trimming(scores_frame, make_params, scores, expected_mean, expected_tri
     trimmed = make_params({"scoring": {"trim": {"count": 1, "min_evaluators": 5}}})
     evaluators = ["甲", "乙", "丙", "丁", "戊", "己"]
     frame = _scores(scores_frame, "320102", {"C07": list(zip(evaluators, scores, strict=False))})
-    result = scoring.score_counties(frame, ["320102"], trimmed)
+    result = scoring.score_counties(frame, ["320102"], trimmed.rubric, trimmed.scoring)
     assert _criterion(result, "320102", "C07")["mean"] == expected_mean
     marks = result.evaluator_scores
     marks = marks[marks["criterion"] == "C07"]
@@ -147,7 +147,7 @@ def test_no_trimming_by_default(scores_frame, params):
     frame = _scores(scores_frame, "320102", {"C07": list(zip("甲乙丙丁戊", ["0", "3", "3", "4", "5"],
                                                               strict=True))})
     # (0 + 3 + 3 + 4 + 5) / 5 = 3.
-    assert _criterion(scoring.score_counties(frame, ["320102"], params), "320102", "C07")["mean"] == 3
+    assert _criterion(scoring.score_counties(frame, ["320102"], params.rubric, params.scoring), "320102", "C07")["mean"] == 3
 
 
 # ----------------------------------------------------------------------------- completeness
@@ -156,7 +156,7 @@ def test_no_trimming_by_default(scores_frame, params):
 def test_missing_criterion_makes_the_county_incomplete(scores_frame, params):
     rows = [["甲", "320481", f"C{i:02d}", "1"] for i in range(1, 14) if i != 5]  # no C05 from anyone
     rows += [["甲", "320102", f"C{i:02d}", "1"] for i in range(1, 14)]
-    counties = scoring.score_counties(scores_frame(rows), ["320102", "320481"], params).counties
+    counties = scoring.score_counties(scores_frame(rows), ["320102", "320481"], params.rubric, params.scoring).counties
     counties = counties.set_index("code")
     assert not counties.at["320481", "is_complete"]
     assert counties.at["320481", "missing"] == ["C05"]
@@ -167,7 +167,7 @@ def test_missing_criterion_makes_the_county_incomplete(scores_frame, params):
 
 def test_county_without_any_score_is_incomplete(scores_frame, params):
     rows = [["甲", "320102", f"C{i:02d}", "1"] for i in range(1, 14)]
-    counties = scoring.score_counties(scores_frame(rows), ["320102", "320104"], params).counties
+    counties = scoring.score_counties(scores_frame(rows), ["320102", "320104"], params.rubric, params.scoring).counties
     counties = counties.set_index("code")
     assert not counties.at["320104", "is_complete"]
     assert len(counties.at["320104", "missing"]) == 13
@@ -179,7 +179,7 @@ def test_only_listed_counties_and_valid_rows_are_scored(scores_frame, params):
     rows += [["甲", "320104", f"C{i:02d}", "2"] for i in range(1, 14)]  # not admitted
     frame = scores_frame(rows)
     frame.loc[13, "is_valid"] = False
-    result = scoring.score_counties(frame, ["320102"], params)
+    result = scoring.score_counties(frame, ["320102"], params.rubric, params.scoring)
     assert result.counties["code"].tolist() == ["320102"]
     assert _criterion(result, "320102", "C01")["mean"] == 1  # the invalid 5 is ignored
     assert set(result.criteria["code"]) == {"320102"}
@@ -212,7 +212,7 @@ def test_wide_score_sheet_blank_means_not_scored(tmp_path, params, divisions, wr
     lines = [header, "甲,320102," + ",".join(["1"] * 13), "乙,320102,3," + ",".join(["1"] * 11) + ","]
     (folder / "scores.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
     inputs = load_year(folder, 2025, params, divisions)
-    result = scoring.score_counties(inputs.tables["scores"], ["320102"], params)
+    result = scoring.score_counties(inputs.tables["scores"], ["320102"], params.rubric, params.scoring)
     assert _criterion(result, "320102", "C01")["mean"] == 2
     assert _criterion(result, "320102", "C13")["n"] == 1
     # base = 2 + 11 × 1 (C02…C12, mean 1) + 1 (C13) = 14

@@ -79,7 +79,7 @@ def pending_ranking(candidates_frame, make_params):
     ranked = ranking.rank_counties(candidates_frame([
         ["320102", "95.00", "30", "0.05"], ["320104", "90.00", "30", "0.05"],
         ["320105", "90.00", "30", "0.05"], ["320106", "80.00", "30", "0.05"],
-    ]), small)
+    ]), small.tiers, small.tie_break)
     assert ranked.set_index("code").loc[["320104", "320105"], "is_tie_pending"].all()
     return ranked, small
 
@@ -87,7 +87,7 @@ def pending_ranking(candidates_frame, make_params):
 def test_decisions_settle_a_pending_tie(pending_ranking, decisions_frame):
     ranked, small = pending_ranking
     decided, judged, problems = verification.apply_decisions(ranked, decisions_frame([
-        ["320104", "advanced", "委员会投票"], ["320105", "not_selected", "委员会投票"]]), small)
+        ["320104", "advanced", "委员会投票"], ["320105", "not_selected", "委员会投票"]]), small.tiers)
     by_code = decided.set_index("code")
     assert by_code.at["320104", "tier"] == "advanced"
     assert pd.isna(by_code.at["320105", "tier"])
@@ -103,7 +103,7 @@ def test_decision_exceeding_a_quota_is_refused(pending_ranking, decisions_frame)
     ranked, small = pending_ranking
     # Both tied units declared 先进, but 先进 has 1 place: 2 > 1, not applied, still pending.
     decided, judged, problems = verification.apply_decisions(ranked, decisions_frame([
-        ["320104", "advanced", "理由"], ["320105", "advanced", "理由"]]), small)
+        ["320104", "advanced", "理由"], ["320105", "advanced", "理由"]]), small.tiers)
     by_code = decided.set_index("code")
     assert by_code.loc[["320104", "320105"], "is_tie_pending"].all()
     assert by_code.loc[["320104", "320105"], "tier"].isna().all()
@@ -116,7 +116,7 @@ def test_override_that_exceeds_the_model_quota_is_refused(pending_ranking, decis
     ranked, small = pending_ranking
     # 320106 (rank 4, no title) made 模范: 模范 would hold 320102 and 320106, 2 > 1.
     decided, _, problems = verification.apply_decisions(
-        ranked, decisions_frame([["320106", "model", "理由"]]), small)
+        ranked, decisions_frame([["320106", "model", "理由"]]), small.tiers)
     by_code = decided.set_index("code")
     assert pd.isna(by_code.at["320106", "tier"])
     assert by_code.at["320102", "tier"] == "model"
@@ -132,9 +132,9 @@ def test_refused_decision_never_leaves_a_tier_over_quota(candidates_frame, make_
     small = make_params({"tiers": {"model": {"quota": 1}, "advanced": {"quota": 1}}})
     ranked = ranking.rank_counties(candidates_frame([
         ["320102", "95.00", "30", "0.05"], ["320104", "90.00", "30", "0.05"], ["320105", "85.00", "30", "0.05"],
-    ]), small)
+    ]), small.tiers, small.tie_break)
     decided, judged, _ = verification.apply_decisions(ranked, decisions_frame([
-        ["320102", "advanced", "理由"], ["320105", "model", "理由"]]), small)
+        ["320102", "advanced", "理由"], ["320105", "model", "理由"]]), small.tiers)
     assert (decided["tier"] == "model").sum() <= 1
     assert (decided["tier"] == "advanced").sum() <= 1
 
@@ -142,7 +142,7 @@ def test_refused_decision_never_leaves_a_tier_over_quota(candidates_frame, make_
 def test_decision_for_an_unranked_unit_is_a_problem(pending_ranking, decisions_frame):
     ranked, small = pending_ranking
     decided, judged, problems = verification.apply_decisions(
-        ranked, decisions_frame([["320111", "model", "理由"]]), small)
+        ranked, decisions_frame([["320111", "model", "理由"]]), small.tiers)
     assert judged["is_applied"].tolist() == [False]
     assert [p.code for p in problems] == ["320111"]
     assert decided["tier"].tolist() == ranked["tier"].tolist()

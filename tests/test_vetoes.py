@@ -105,7 +105,7 @@ def test_events_with_problems_are_not_judged(veto_events_frame):
     pytest.param("0", "10", False, False, id="nothing-illegal"),
 ])
 def test_land_vetoes(land_frame, params, illegal, construction, ratio_veto, area_veto):
-    land = vetoes.judge_land(land_frame([["320102", illegal, construction]]), params)
+    land = vetoes.judge_land(land_frame([["320102", illegal, construction]]), params.vetoes)
     row = land.iloc[0]
     assert bool(row["is_ratio_veto"]) is ratio_veto
     assert bool(row["is_area_veto"]) is area_veto
@@ -114,7 +114,7 @@ def test_land_vetoes(land_frame, params, illegal, construction, ratio_veto, area
 def test_exact_15pct_is_a_trap_for_float_division(land_frame, params):
     # The float quotient is below 0.15; the rule compares the decimals as written.
     assert 10.86 / 72.4 < 0.15
-    land = vetoes.judge_land(land_frame([["320382", "10.86", "72.4"]]), params)
+    land = vetoes.judge_land(land_frame([["320382", "10.86", "72.4"]]), params.vetoes)
     assert land.at[0, "ratio"] == Fraction(15, 100)
     assert bool(land.at[0, "is_ratio_veto"])
 
@@ -129,7 +129,7 @@ def test_cultivated_ratio(illegal, construction, expected):
 
 
 def test_infinite_ratio_is_marked(land_frame, params):
-    land = vetoes.judge_land(land_frame([["320102", "5", "0"], ["320104", "0", "0"]]), params)
+    land = vetoes.judge_land(land_frame([["320102", "5", "0"], ["320104", "0", "0"]]), params.vetoes)
     assert land["is_ratio_infinite"].tolist() == [True, False]
     assert land.at[1, "ratio"] == 0
 
@@ -138,7 +138,7 @@ def test_land_thresholds_are_parameters(land_frame, make_params):
     # With the ratio line at 20 % and the area line at 50 亩: 15/100 passes, 50/1000 vetoes by area.
     strict = make_params({"vetoes": {"cultivated_ratio_threshold": "0.2",
                                      "cultivated_area_threshold_mu": "50"}})
-    land = vetoes.judge_land(land_frame([["320102", "15", "100"], ["320104", "50", "1000"]]), strict)
+    land = vetoes.judge_land(land_frame([["320102", "15", "100"], ["320104", "50", "1000"]]), strict.vetoes)
     assert land["is_ratio_veto"].tolist() == [False, False]
     assert land["is_area_veto"].tolist() == [False, True]
 
@@ -161,7 +161,7 @@ def test_hectares_are_converted_exactly(tmp_path, params, divisions, write_year,
                                         area_veto, ratio_veto):
     folder = write_year(tmp_path / "input", {"land_stats": [["320102", *row, "test"]]})
     inputs = load_year(folder, YEAR, params, divisions)
-    land = vetoes.judge_land(inputs.tables["land_stats"], params)
+    land = vetoes.judge_land(inputs.tables["land_stats"], params.vetoes)
     assert land.at[0, "illegal_mu"] == Fraction(illegal_mu)
     assert bool(land.at[0, "is_area_veto"]) is area_veto
     assert bool(land.at[0, "is_ratio_veto"]) is ratio_veto
@@ -181,7 +181,7 @@ def test_veto_ids_follow_spec_order_each_once(veto_events_frame, land_frame, par
         ["320102", "media_exposure", "2025-09-01", LEVEL_NATIONAL, True],
     ])
     # 150 ÷ 500 = 30 % and 150 亩: both land vetoes.
-    land = vetoes.judge_land(land_frame([["320102", "150", "500"]]), params)
+    land = vetoes.judge_land(land_frame([["320102", "150", "500"]]), params.vetoes)
     found = vetoes.veto_ids_by_county(vetoes.judge_veto_events(events, YEAR), land)
     assert found == {"320102": [
         "media_exposure", "mnr_supervised_case", "special_action_incomplete", "cultivated_ratio",
@@ -196,7 +196,7 @@ def test_uncounted_events_give_no_veto(veto_events_frame, land_frame, params):
         ["320104", "media_exposure", "2025-08-15", LEVEL_PROVINCIAL, False],  # unverified
         ["320104", "key_management_county", "2024-12-31", LEVEL_PROVINCIAL, True],  # previous year
     ])
-    land = vetoes.judge_land(land_frame([["320104", "1", "50"]]), params)  # 2 %, 1 亩
+    land = vetoes.judge_land(land_frame([["320104", "1", "50"]]), params.vetoes)  # 2 %, 1 亩
     assert vetoes.veto_ids_by_county(vetoes.judge_veto_events(events, YEAR), land) == {}
 
 

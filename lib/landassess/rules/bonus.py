@@ -13,11 +13,11 @@ from decimal import Decimal
 
 import pandas as pd
 
-from landassess.params import Params
+from landassess.params import Bonus
 from landassess.vocabulary import BONUS_CLAUSE, LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_ZH
 
 
-def judge_bonus_events(events: pd.DataFrame, params: Params, year: int) -> pd.DataFrame:
+def judge_bonus_events(events: pd.DataFrame, bonus: Bonus, year: int) -> pd.DataFrame:
     """Every readable bonus row with ``counts``, ``points`` and ``reason`` (in file order)."""
     usable = events[events["is_valid"] & (events["code"] != "")].copy()
     seen: dict[tuple[str, str], int] = {}
@@ -26,7 +26,7 @@ def judge_bonus_events(events: pd.DataFrame, params: Params, year: int) -> pd.Da
     for code, kind, level, key, date, row in zip(
             usable["code"], usable["kind"], usable["level"], usable["document_key"],
             usable["date"], usable["row"], strict=True):
-        table = getattr(params.bonus.points, kind)
+        table = getattr(bonus.points, kind)
         if level not in (LEVEL_NATIONAL, LEVEL_PROVINCIAL):
             decision = (False, Decimal(0), f"{LEVEL_ZH.get(level, level)}文件不加分（七(二)只计国家、省级）")
         elif not (first <= date <= last):

@@ -14,7 +14,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from landassess.params import Params
+from landassess.params import TieBreak, Tiers
 from landassess.vocabulary import TIER_ZH
 
 TIE_BREAK_ZH = {
@@ -38,7 +38,7 @@ def _sort_key(candidate: _Candidate, order: tuple[str, ...]) -> tuple:
     return tuple(key)
 
 
-def rank_counties(candidates: pd.DataFrame, params: Params) -> pd.DataFrame:
+def rank_counties(candidates: pd.DataFrame, tiers: Tiers, tie_break: TieBreak) -> pd.DataFrame:
     """Rank the candidates and assign provisional tiers.
 
     ``candidates`` has columns ``code``, ``total`` and ``effectiveness`` (rounded Decimals) and
@@ -47,7 +47,7 @@ def rank_counties(candidates: pd.DataFrame, params: Params) -> pd.DataFrame:
     ``tie_break`` (which rule separated it from an equal rounded total, in Chinese), ``tier``,
     ``is_tie_pending`` and ``pending_between``.
     """
-    order = params.tie_break.order
+    order = tie_break.order
     people = [_Candidate(r.code, r.total, r.effectiveness, r.ratio)
               for r in candidates.itertuples(index=False)]
     people.sort(key=lambda c: (_sort_key(c, order), c.code))
@@ -71,7 +71,7 @@ def rank_counties(candidates: pd.DataFrame, params: Params) -> pd.DataFrame:
     ranked = pd.DataFrame(rows, columns=["code", "rank", "position", "position_last", "tie_size",
                                          "tie_break"])
     totals = {c.code: c.total for c in people}
-    return assign_tiers(ranked, totals, params)
+    return assign_tiers(ranked, totals, tiers)
 
 
 def _explain_tie_break(member: _Candidate, same_total: list[_Candidate],
@@ -99,9 +99,9 @@ def _explain_tie_break(member: _Candidate, same_total: list[_Candidate],
     return text
 
 
-def assign_tiers(ranked: pd.DataFrame, totals: dict[str, Decimal], params: Params) -> pd.DataFrame:
+def assign_tiers(ranked: pd.DataFrame, totals: dict[str, Decimal], quotas: Tiers) -> pd.DataFrame:
     """Provisional tiers by position; a tie group straddling a quota line is ``tie_pending``."""
-    tiers = [("model", params.tiers.model), ("advanced", params.tiers.advanced)]
+    tiers = [("model", quotas.model), ("advanced", quotas.advanced)]
     tier_of: dict[str, str | None] = {}
     pending: dict[str, str] = {}
     index, used = 0, 0

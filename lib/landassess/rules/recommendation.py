@@ -11,20 +11,21 @@ from __future__ import annotations
 import pandas as pd
 
 from landassess.divisions import Divisions, city_quotas
-from landassess.params import Params
+from landassess.params import Recommendation
 from landassess.problems import Problem
 from landassess.vocabulary import ERROR
 
 
 def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],
-                          divisions: Divisions, params: Params) -> tuple[pd.DataFrame, list[Problem]]:
+                          divisions: Divisions,
+                          recommendation: Recommendation) -> tuple[pd.DataFrame, list[Problem]]:
     """Every recommendation row with its place in the city's list and its outcome.
 
     Returns the rows (columns ``is_counted``, ``reason``, ``place``, ``is_admitted``,
     ``is_over_quota``) and the problems of invalid recommendations.
     """
     city_of = divisions.city_of()
-    quotas = city_quotas(divisions, params.recommendation.quota_share).set_index("city")["quota"]
+    quotas = city_quotas(divisions, recommendation.quota_share).set_index("city")["quota"]
     rows = recommendations.copy()
     problems: list[Problem] = []
     counted, reasons = [], []
@@ -40,7 +41,8 @@ def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],
             problems.append(Problem(
                 ERROR, "recommendations", f"推荐无效：{reason}（六(二)）", file=record.file,
                 sheet=record.sheet, row=int(record.row), column="县级代码", value=record.code,
-                expected=f"{record.city}所辖且已申报的县级单位", code=record.code, affects_status=False))
+                expected=f"{record.city}所辖且已申报的县级单位", code=record.code, affects_status=False,
+                reason="recommendation.invalid"))
         counted.append(not reason)
         reasons.append(reason)
     rows["is_counted"] = pd.Series(counted, index=rows.index, dtype=bool)
@@ -63,9 +65,9 @@ def judge_recommendations(recommendations: pd.DataFrame, declared: set[str],
     return rows, problems
 
 
-def quota_table(judged: pd.DataFrame, divisions: Divisions, params: Params) -> pd.DataFrame:
+def quota_table(judged: pd.DataFrame, divisions: Divisions, recommendation: Recommendation) -> pd.DataFrame:
     """Per city: divisions, quota, recommended (valid), admitted, over quota, invalid rows."""
-    table = city_quotas(divisions, params.recommendation.quota_share)
+    table = city_quotas(divisions, recommendation.quota_share)
     by_city = judged.groupby("city")
     table["recommended"] = table["city"].map(by_city["is_counted"].sum()).fillna(0).astype(int)
     table["admitted"] = table["city"].map(by_city["is_admitted"].sum()).fillna(0).astype(int)

@@ -5,6 +5,13 @@ is the mean of its evaluators' scores (optionally trimmed: drop the ``k`` highes
 at least ``m`` evaluators scored it); base = Σ criteria; total = base + bonus. Values stay exact
 (fractions) while computing and are rounded half-up only for display and ranking. A criterion
 nobody scored makes the county incomplete: nothing is imputed.
+
+Dimension weights (``rubric.dimensions[].weight``, 1 in the notice; a what-if may change them):
+base = Σ weight × dimension subtotal. The dimension columns (shown in the report and used by the
+土地执法监管成效 tie-break, SPEC 3.4) stay the *unweighted* subtotals, the score on that dimension
+as the rubric defines it: a weight is a positive factor common to every county, so it cannot
+change which of two counties has the higher subtotal (only, rarely, whether two rounded values are
+equal). With every weight 1 nothing changes.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from landassess.params import Params
+from landassess.params import Rubric, Scoring
 
 
 def round_half_up(value: Fraction | Decimal | int, decimals: int = 2) -> Decimal:
@@ -38,10 +45,18 @@ class Scores:
     evaluator_scores: pd.DataFrame  # code, criterion, evaluator, score (Decimal), is_trimmed
 
 
-def score_counties(scores: pd.DataFrame, codes: list[str], params: Params) -> Scores:
+def score_counties(scores: pd.DataFrame, codes: list[str], rubric: Rubric, scoring: Scoring) -> Scores:
     """Score the counties ``codes`` (the admitted, unvetoed ones) from the valid score rows."""
-    rubric = params.rubric
-    criterion_ids = rubric.criterion_ids()
+    criteria, evaluator_scores = criterion_means(scores, codes, rubric, scoring)
+    return Scores(criteria, county_totals(criteria, codes, rubric), evaluator_scores)
+
+
+def criterion_means(scores: pd.DataFrame, codes: list[str], rubric: Rubric,
+                    scoring: Scoring) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per county and criterion: evaluators, mean (trimmed if set), min, max, spread (六(三)).
+
+    Returns (criteria, evaluator_scores); the latter marks the scores left out by trimming.
+    """
     dimension_of = rubric.dimension_of()
     in_scope = scores[scores["is_valid"] & scores["code"].isin(codes)]
     in_scope = in_scope[["code", "criterion", "evaluator", "score"]].reset_index(drop=True)
@@ -52,7 +67,7 @@ def score_counties(scores: pd.DataFrame, codes: list[str], params: Params) -> Sc
     scaled = in_scope["score"].map(scaled_of).astype("int64") if len(in_scope) else \
         pd.Series([], dtype="int64")
     keys = [in_scope["code"], in_scope["criterion"]]
-    trim = params.scoring.trim
+    trim = scoring.trim
     is_trimmed = np.zeros(len(in_scope), dtype=bool)
     if trim.count and len(in_scope):
         grouped = scaled.groupby(keys)
@@ -76,15 +91,18 @@ def score_counties(scores: pd.DataFrame, codes: list[str], params: Params) -> Sc
     stats["max_points"] = stats["criterion"].map(rubric.max_by_criterion())
     stats = stats.drop(columns=["sum"])
 
-    counties = _county_totals(stats, codes, criterion_ids, [d.id for d in rubric.dimensions],
-                              dimension_of)
-    evaluator_scores = in_scope.assign(is_trimmed=is_trimmed)
-    return Scores(stats, counties, evaluator_scores)
+    return stats, in_scope.assign(is_trimmed=is_trimmed)
 
 
-def _county_totals(stats: pd.DataFrame, codes: list[str], criterion_ids: list[str],
-                   dimension_ids: list[str], dimension_of: dict[str, str]) -> pd.DataFrame:
-    """Base and dimension subtotals per county; missing criteria make it incomplete."""
+def county_totals(stats: pd.DataFrame, codes: list[str], rubric: Rubric) -> pd.DataFrame:
+    """Base and dimension subtotals per county; missing criteria make it incomplete.
+
+    base = Σ weight × dimension subtotal; the dimension columns are the unweighted subtotals.
+    """
+    criterion_ids = rubric.criterion_ids()
+    dimension_of = rubric.dimension_of()
+    dimension_ids = [d.id for d in rubric.dimensions]
+    weights = {d.id: Fraction(d.weight) for d in rubric.dimensions}
     by_code: dict[str, dict[str, Fraction]] = {code: {} for code in codes}
     for code, criterion, mean in zip(stats["code"], stats["criterion"], stats["mean"], strict=True):
         by_code[code][criterion] = mean
@@ -93,9 +111,10 @@ def _county_totals(stats: pd.DataFrame, codes: list[str], criterion_ids: list[st
         means = by_code[code]
         missing = [c for c in criterion_ids if c not in means]
         row: dict[str, object] = {"code": code, "missing": missing, "is_complete": not missing}
-        row["base"] = sum(means.values(), Fraction(0)) if not missing else None
+        subtotals = {dimension: sum((m for c, m in means.items() if dimension_of[c] == dimension), Fraction(0))
+                     for dimension in dimension_ids}
+        row["base"] = sum((weights[d] * x for d, x in subtotals.items()), Fraction(0)) if not missing else None
         for dimension in dimension_ids:
-            parts = [m for c, m in means.items() if dimension_of[c] == dimension]
-            row[dimension] = sum(parts, Fraction(0)) if not missing else None
+            row[dimension] = subtotals[dimension] if not missing else None
         rows.append(row)
     return pd.DataFrame(rows, columns=["code", "missing", "is_complete", "base", *dimension_ids])

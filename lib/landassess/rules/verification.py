@@ -13,7 +13,7 @@ import hashlib
 
 import pandas as pd
 
-from landassess.params import Params
+from landassess.params import Tiers
 from landassess.problems import Problem
 from landassess.vocabulary import DECISION_TIER, DECISIONS, ERROR, NOTICE, TIER_ZH
 
@@ -37,7 +37,7 @@ def draw_spot_checks(pool: list[str], seed: str | None, count: int) -> pd.DataFr
 
 
 def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
-                    params: Params) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
+                    tiers: Tiers) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Apply committee decisions to ranked units; returns (ranked, decisions judged, problems).
 
     A decision settles a ``tie_pending`` unit or overrides a ranked unit's title. A decision for
@@ -52,13 +52,14 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
     judged["is_applied"] = False
     judged["note"] = ""
     ranked_codes = set(ranked["code"])
-    quotas = {"model": params.tiers.model.quota, "advanced": params.tiers.advanced.quota}
+    quotas = {"model": tiers.model.quota, "advanced": tiers.advanced.quota}
     applicable = judged[judged["code"].isin(ranked_codes)]
     for record in judged[~judged["code"].isin(ranked_codes)].itertuples():
         judged.loc[record.Index, "note"] = "该县未进入排名，决定不适用"
         problems.append(Problem(ERROR, "decisions", "评审决定针对的县未进入排名，决定不适用", file=record.file,
                                 sheet=record.sheet, row=int(record.row), column="县级代码", value=record.code,
-                                expected="已进入排名的县", code=record.code))
+                                expected="已进入排名的县", code=record.code,
+                                reason="decision.not_ranked"))
     tiers = dict(zip(ranked["code"], ranked["tier"], strict=True))
     pending = set(ranked.loc[ranked["is_tie_pending"], "code"])
     proposed = dict(tiers)
@@ -82,7 +83,8 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
                 problems.append(Problem(
                     ERROR, "decisions", f"评审决定使{TIER_ZH[tier]}达到 {len(holders)} 个，超出名额 {quota} 个",
                     file=record.file, sheet=record.sheet, row=int(record.row), column="决定",
-                    value=DECISIONS[record.decision], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code))
+                    value=DECISIONS[record.decision], expected=f"{TIER_ZH[tier]}不超过 {quota} 个", code=record.code,
+                    reason="decision.over_quota"))
                 proposed[record.code] = tiers[record.code]
                 settled_pending.discard(record.code)
     for record in applicable.itertuples():
@@ -128,13 +130,16 @@ def disqualifying_outcomes(verification: pd.DataFrame, ranked_codes: set[str],
         if r.code not in ranked_codes:
             message = "查验与异议记录针对的县未进入排名，不影响结果"
             expected = "已进入排名的县"
+            reason = "verification.not_ranked"
         elif r.code not in titled:
             recorded = f"（记录：{r.reason}）" if r.reason else ""
             message = ("查验与异议记录针对的县没有拟评定称号（未入选或并列待定），不改变其状态" + recorded
                        + "；只有拟评定为模范、先进的单位会因此被取消资格（六(三)）")
             expected = "拟评定为模范、先进的单位"
+            reason = "verification.not_titled"
         else:
             continue
         problems.append(Problem(NOTICE, "verification", message, file=r.file, sheet=r.sheet, row=int(r.row),
-                                column="县级代码", value=r.code, expected=expected, code=r.code))
+                                column="县级代码", value=r.code, expected=expected, code=r.code,
+                                reason=reason))
     return rows.reset_index(drop=True), problems

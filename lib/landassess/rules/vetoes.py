@@ -13,7 +13,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from landassess.params import Params
+from landassess.params import Vetoes
 from landassess.vocabulary import LEVEL_CITY, VETO_CLAUSE, VETO_ORDER, VETOES
 
 _LEVEL_REASON = {
@@ -63,15 +63,15 @@ def cultivated_ratio(illegal_mu: Fraction, construction_mu: Fraction) -> Fractio
     return illegal_mu / construction_mu
 
 
-def judge_land(land_stats: pd.DataFrame, params: Params) -> pd.DataFrame:
+def judge_land(land_stats: pd.DataFrame, thresholds: Vetoes) -> pd.DataFrame:
     """Per county: the two areas in 亩, the exact ratio and the two land vetoes (七(一)2).
 
     Compared exactly on the decimals as written: 10.86 ÷ 72.4 is exactly 15 % and vetoes.
     """
     usable = land_stats[land_stats["is_valid"] & (land_stats["code"] != "")]
     usable = usable.drop_duplicates("code", keep="first")
-    ratio_line = Fraction(params.vetoes.cultivated_ratio_threshold)
-    area_line = Fraction(params.vetoes.cultivated_area_threshold_mu)
+    ratio_line = Fraction(thresholds.cultivated_ratio_threshold)
+    area_line = Fraction(thresholds.cultivated_area_threshold_mu)
     rows = []
     for record in usable.itertuples(index=False):
         illegal = Fraction(record.illegal_cultivated_area_mu)

@@ -62,11 +62,11 @@ def check_decision(assessment: Assessment, code: str, decision: str, reason: str
         raise DecisionError(f"{code} {name} 未进入排名（{status}），评审决定只对进入排名的单位有效，运行时不会采用")
     candidates = ranked[["code", "base_exact", "bonus_exact", "effectiveness_exact", "ratio", "total_exact", "total",
                          "effectiveness"]].reset_index(drop=True)
-    before = ranking.rank_counties(candidates, a.params).merge(candidates, on="code")
+    before = ranking.rank_counties(candidates, a.params.tiers, a.params.tie_break).merge(candidates, on="code")
     row = {"file": "decisions.csv", "sheet": "", "row": _next_row(recorded), "is_valid": True, "code": code,
            "decision": decision, "reason": reason, "decided_by": decided_by, "decided_on": None}
     trial = pd.concat([recorded[_DECISION_COLUMNS], pd.DataFrame([row])], ignore_index=True)
-    _, judged, _ = verification.apply_decisions(before, trial, a.params)
+    _, judged, _ = verification.apply_decisions(before, trial, a.params.tiers)
     new = judged.loc[judged.index == len(trial) - 1]
     if new.empty or not bool(new["is_applied"].iloc[0]):
         note = new["note"].iloc[0] if len(new) else "决定不适用"

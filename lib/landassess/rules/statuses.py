@@ -1,0 +1,104 @@
+"""One status per county-level division (SPEC 3.6), with the figures that explain it.
+
+Checked in this order, the first that applies is the status: 未申报 · 一票否决 · 未获推荐 ·
+超出推荐名额 · 材料不全 · 取消资格 · 并列待定 · 模范 · 先进 · 未入选. Exact values are kept beside
+their rounded text (half-up to ``scoring.score_decimals`` places).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+
+from landassess.divisions import Divisions
+from landassess.rules.scoring import Scores, round_half_up
+from landassess.vocabulary import STATUS_ZH
+
+TITLES = ("model", "advanced")
+"""The tiers that are titles (三: 模范、先进)."""
+
+_RANKED_COLUMNS = ("base_exact", "bonus_exact", "total_exact", "effectiveness_exact", "rank", "position",
+                   "position_last", "tie_size", "tie_break", "tier", "is_tie_pending", "pending_between",
+                   "decision", "decision_reason")
+
+
+def status_of(code: str, *, declared: set[str], vetoed: set[str], recommended: set[str], over_quota: set[str],
+              incomplete: set[str], disqualified: set[str], tier: str | None, is_tie_pending: bool) -> str:
+    """The status of one division (SPEC 3.6); ``tier``/``is_tie_pending`` are None/False when unranked."""
+    if code not in declared:
+        return "not_declared"
+    if code in vetoed:
+        return "vetoed"
+    if code not in recommended:
+        return "not_recommended"
+    if code in over_quota:
+        return "over_quota"
+    if code in incomplete:
+        return "incomplete"
+    is_titled = tier in TITLES and not is_tie_pending
+    if is_titled and code in disqualified:
+        return "disqualified"
+    if is_tie_pending:
+        return "tie_pending"
+    if tier in TITLES:
+        return str(tier)
+    return "not_selected"
+
+
+def county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, list[str]],
+                 recommended: set[str], admitted: set[str], judged_recs: pd.DataFrame,
+                 incomplete: set[str], ranked: pd.DataFrame, draw: pd.DataFrame,
+                 outcomes: pd.DataFrame, scored: Scores, bonus_points: dict[str, Decimal],
+                 ratio_of: dict[str, Fraction | None], decimals: int, dimension_ids: list[str]) -> pd.DataFrame:
+    """One row per division with its status (SPEC 3.6) and figures."""
+    table = divisions.table[["code", "name", "city"]].copy()
+    ranked_by_code = ranked.set_index("code")
+    tier_of = ranked_by_code["tier"].to_dict() if "tier" in ranked_by_code else {}
+    pending_of = ranked_by_code["is_tie_pending"].to_dict() if "is_tie_pending" in ranked_by_code else {}
+    drawn = set(draw.loc[draw["is_drawn"], "code"]) if len(draw) else set()
+    # Only outcomes that take a provisional 模范/先进 title away disqualify (SPEC 3.5, 7.3); the
+    # others are kept, with every outcome recorded for a unit, for the ledger's explanation.
+    applied = outcomes["is_applied"] if "is_applied" in outcomes else outcomes["is_disqualifying"]
+    disqualified_reason = outcomes[applied].groupby("code")["reason"].agg("；".join).to_dict()
+    recorded_reason = outcomes[outcomes["is_disqualifying"]].groupby("code")["reason"].agg("；".join).to_dict()
+    over_quota = set(judged_recs.loc[judged_recs["is_over_quota"], "code"]) - admitted
+    vetoed, disqualified = set(veto_ids), set(disqualified_reason)
+    table["status"] = [
+        status_of(code, declared=declared, vetoed=vetoed, recommended=recommended, over_quota=over_quota,
+                  incomplete=incomplete, disqualified=disqualified, tier=tier_of.get(code),
+                  is_tie_pending=bool(pending_of.get(code, False)))
+        for code in table["code"]]
+    table["status_zh"] = table["status"].map(STATUS_ZH)
+    table["vetoes"] = [";".join(veto_ids.get(c, [])) for c in table["code"]]
+    table["is_declared"] = table["code"].isin(declared)
+    table["is_recommended"] = table["code"].isin(recommended)
+    table["is_admitted"] = table["code"].isin(admitted)
+    table["is_ranked"] = table["code"].isin(ranked_by_code.index)
+    table["ratio"] = table["code"].map(ratio_of)
+    for column in _RANKED_COLUMNS:
+        table[column] = table["code"].map(ranked_by_code[column]) if column in ranked_by_code else None
+    table["rank"] = table["rank"].astype("Int64")
+    table["base_score"] = [format_score(x, decimals) for x in table["base_exact"]]
+    table["bonus"] = [format_score(x, decimals) for x in table["bonus_exact"]]
+    table["total"] = [format_score(x, decimals) for x in table["total_exact"]]
+    dimension_scores = scored.counties.set_index("code")
+    is_ranked = set(ranked_by_code.index)
+    for dimension in dimension_ids:
+        score_of = dimension_scores[dimension].to_dict()
+        table[f"dim_{dimension}"] = [format_score(score_of[c], decimals) if c in is_ranked else ""
+                                     for c in table["code"]]
+    table["bonus_documents_points"] = table["code"].map(bonus_points)
+    table["spot_check"] = table["code"].isin(drawn)
+    table["disqualified_reason"] = [disqualified_reason.get(code, "") if status == "disqualified" else ""
+                                    for code, status in zip(table["code"], table["status"], strict=True)]
+    table["verification_record"] = [recorded_reason.get(code, "") for code in table["code"]]
+    return table
+
+
+def format_score(value: Fraction | None, decimals: int) -> str:
+    """A score as shown: rounded half-up to ``decimals`` places; empty when there is none."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(round_half_up(value, decimals))
