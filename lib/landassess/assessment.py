@@ -94,7 +94,11 @@ def _stage(cache: dict | None, key: tuple, compute: Callable[[], Any]) -> Any:
 
 
 def _pinned(cache: dict | None, *objects: object) -> tuple[int, ...]:
-    """Identities of the inputs and divisions, kept alive in the cache so that no id is reused."""
+    """Identities of input tables, kept alive in the cache so that no id is reused.
+
+    Stages are keyed by the tables they read, so a variant of the inputs that replaces one table
+    (the scores without one evaluator) reuses every stage that does not read it.
+    """
     if cache is not None:
         for item in objects:
             cache.setdefault(("pinned", id(item)), item)
@@ -110,16 +114,19 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
     year = inputs.year
     problems = list(inputs.problems)
     tables = inputs.tables
-    pin = _pinned(cache, inputs, divisions)
-    declared = _stage(cache, ("declared", *pin), lambda: _declared(tables["declarations"]))
+    pin = dict(zip(tables, _pinned(cache, *tables.values()), strict=True))
+    declared = _stage(cache, ("declared", pin["declarations"]), lambda: _declared(tables["declarations"]))
 
     # 七(一) vetoes, for every division with evidence.
+    veto_key = ("vetoes", year, pin["veto_events"], pin["land_stats"], pin["declarations"], params.vetoes)
     event_judgements, land, veto_ids, understatement = _stage(
-        cache, ("vetoes", *pin, params.vetoes), lambda: _judge_vetoes(tables, params.vetoes, year))
+        cache, veto_key, lambda: _judge_vetoes(tables, params.vetoes, year))
 
     # 六(二) recommendations and quotas.
+    recommendation_key = ("recommendation", pin["recommendations"], pin["declarations"], *_pinned(cache, divisions),
+                          params.recommendation)
     judged_recs, rec_problems, quotas = _stage(
-        cache, ("recommendation", *pin, params.recommendation),
+        cache, recommendation_key,
         lambda: _judge_recommendations(tables, declared, divisions, params.recommendation))
     problems += rec_problems
     recommended = set(judged_recs.loc[judged_recs["is_counted"], "code"])
@@ -134,7 +141,7 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
             affects_status=True, reason="land.missing"))
     to_score = sorted(c for c in admitted if c not in veto_ids)
     criteria, evaluator_scores = _stage(
-        cache, ("means", *pin, criteria_key(params.rubric), params.scoring.trim, tuple(to_score)),
+        cache, ("means", pin["scores"], criteria_key(params.rubric), params.scoring.trim, tuple(to_score)),
         lambda: scoring.criterion_means(tables["scores"], to_score, params.rubric, params.scoring))
     scored = scoring.Scores(criteria, scoring.county_totals(criteria, to_score, params.rubric), evaluator_scores)
     for record in scored.counties[~scored.counties["is_complete"]].itertuples():
@@ -142,7 +149,7 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
             ERROR, "scores", "缺少指标评分：" + "、".join(record.missing) + "（不插补）",
             file=inputs.files["scores"].name, code=record.code,
             expected="每项指标至少一位评委评分", affects_status=True, reason="score.missing"))
-    problems += _stage(cache, ("unassessed", *pin, tuple(to_score)),
+    problems += _stage(cache, ("unassessed", pin["scores"], inputs.files["scores"].name, tuple(to_score)),
                        lambda: _unassessed_scores(tables["scores"], set(to_score), inputs))
     incomplete = {p.code for p in problems if p.affects_status and p.code}
     # A problem in a verification row comes after the ranking: the county is incomplete, but the
@@ -151,7 +158,8 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
                                  and p.table != "verification"}
 
     # 七(二) bonus.
-    bonus_judgements = _stage(cache, ("bonus", *pin, params.bonus),
+    bonus_key = ("bonus", year, pin["bonus_events"], params.bonus)
+    bonus_judgements = _stage(cache, bonus_key,
                               lambda: bonus_rules.judge_bonus_events(tables["bonus_events"], params.bonus, year))
     bonus_points = bonus_rules.bonus_by_county(bonus_judgements, params.bonus.cap)
 
@@ -172,7 +180,7 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
         tables["verification"], set(ranked["code"]), titled)
     problems += outcome_problems
 
-    problems += _stage(cache, ("notices", *pin, params.vetoes, params.recommendation, params.bonus),
+    problems += _stage(cache, ("notices", veto_key, recommendation_key, bonus_key),
                        lambda: _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements))
 
     counties = statuses.county_table(

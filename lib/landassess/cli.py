@@ -1,4 +1,4 @@
-"""Command line (SPEC 6, 7.4): ``landassess run | validate | batch | finalize | template``.
+"""Command line (SPEC 6, 7.4): ``landassess run | validate | batch | finalize | template | whatif``.
 
 Exit codes: 0 success; 1 ``validate`` found problems; 2 wrong usage (also an output folder
 landassess does not own, SPEC 7.1); 3 the inputs or parameters cannot be assessed (a missing
@@ -143,6 +143,17 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
     batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数）")
     batch.add_argument("--as-of", type=_as_of, help=AS_OF_HELP + "；各年度相同")
+
+    whatif = commands.add_parser("whatif", help="假如分析：更改参数后谁进入、离开模范/先进（不写任何文件）",
+                                 description="以更改后的参数重新评估一个年度（与正式评估同一套规则），列出与正式结果相比"
+                                             "进入或离开各称号的单位；不写任何文件。", epilog=EPILOG)
+    whatif.add_argument("--year", type=_year, required=True, help="评估年度 Y")
+    whatif.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
+    whatif.add_argument("--params", type=Path, help="正式评估使用的覆盖参数 YAML 文件")
+    whatif.add_argument("--set", dest="overrides", action="append", default=[], metavar="键=值",
+                        help="更改一个参数，可重复，如 --set tiers.model.quota=8 --set bonus.cap=none "
+                             "--set rubric.dimensions.effectiveness.weight=1.2 --set rubric.criteria.C09.max=20")
+    whatif.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
     return parser
 
 
@@ -225,10 +236,27 @@ def cmd_batch(args: argparse.Namespace) -> int:
     return run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs, as_of=args.as_of)
 
 
+def cmd_whatif(args: argparse.Namespace) -> int:
+    from landassess.assessment import run_assessment
+    from landassess.problems import InputError
+    from landassess.workbench import whatif
+
+    data = args.data or Path("data") / str(args.year)
+    try:
+        scenario = whatif.Scenario.parse(args.overrides)
+        official = run_assessment(args.year, data, args.params, as_of=args.as_of)
+        base = whatif.prepare(official)
+        result = whatif.recompute(base, scenario)
+    except InputError as error:  # ParamsError included: a bad --set names its key
+        raise RunError(EXIT_INPUT, str(error)) from error
+    _print(whatif.describe(base, result))
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
-               "template": cmd_template}[args.command]
+               "template": cmd_template, "whatif": cmd_whatif}[args.command]
     from landassess.run.ownership import BusyError, OwnershipError
 
     try:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from landassess.assessment import Assessment, run_assessment
 from landassess.clock import china_today
+from landassess.params import ParamsError
 from landassess.problems import InputError
 from landassess.publish import report
 from landassess.vocabulary import STATUS_ZH
@@ -182,7 +183,8 @@ class Workbench:
 
         params = self._get(self.year.value).params
         for d in params.rubric.dimensions:
-            self.dimension_weights[d.id] = w.FloatSlider(value=1.0, min=0.5, max=1.5, step=0.1, description=d.name[:6],
+            self.dimension_weights[d.id] = w.FloatSlider(value=float(d.weight), min=0.5, max=2.0, step=0.1,
+                                                         description=d.name[:6],
                                                          tooltip=d.name)
             for c in d.criteria:
                 self.criterion_max[c.id] = w.BoundedFloatText(value=float(c.max), min=0.5, max=50, step=0.5,
@@ -232,16 +234,30 @@ class Workbench:
             self.scorecard.value = scorecard_html(self.assessment, self.county.value, self.history())
 
     def scenario(self) -> whatif.Scenario:
-        """The scenario the what-if widgets describe."""
+        """The parameter override the what-if widgets describe: only the values that differ."""
+        params = self.assessment.params
         cap = self.bonus_cap.value
-        return whatif.Scenario(
-            criterion_max=tuple((cid, Decimal(str(box.value))) for cid, box in self.criterion_max.items()),
-            dimension_weights=tuple((did, Decimal(str(round(s.value, 2)))) for did, s in self.dimension_weights.items()),
-            model_quota=self.model_quota.value, advanced_quota=self.advanced_quota.value,
-            trim_count=self.trim_count.value, trim_min_evaluators=max(3, 2 * self.trim_count.value + 1),
-            bonus_cap=None if cap == "不设" else Decimal(cap), has_bonus_cap=True,
-            quota_share=Decimal(self.quota_share.value),
-        )
+        trim = self.trim_count.value
+        wanted: dict[str, object] = {
+            "tiers.model.quota": self.model_quota.value, "tiers.advanced.quota": self.advanced_quota.value,
+            "scoring.trim.count": trim, "bonus.cap": None if cap == "不设" else Decimal(cap),
+            "recommendation.quota_share": Decimal(self.quota_share.value),
+        }
+        if trim and params.scoring.trim.min_evaluators <= 2 * trim:
+            wanted["scoring.trim.min_evaluators"] = 2 * trim + 1
+        for d in params.rubric.dimensions:
+            wanted[f"rubric.dimensions.{d.id}.weight"] = Decimal(str(round(self.dimension_weights[d.id].value, 2)))
+        for c in params.rubric.criteria:
+            wanted[f"rubric.criteria.{c.id}.max"] = Decimal(str(self.criterion_max[c.id].value))
+        official = {
+            "tiers.model.quota": params.tiers.model.quota, "tiers.advanced.quota": params.tiers.advanced.quota,
+            "scoring.trim.count": params.scoring.trim.count, "bonus.cap": params.bonus.cap,
+            "recommendation.quota_share": params.recommendation.quota_share,
+            "scoring.trim.min_evaluators": params.scoring.trim.min_evaluators,
+            **{f"rubric.dimensions.{d.id}.weight": d.weight for d in params.rubric.dimensions},
+            **{f"rubric.criteria.{c.id}.max": c.max for c in params.rubric.criteria},
+        }
+        return whatif.Scenario.of({k: v for k, v in wanted.items() if v != official[k]})
 
     def reset_whatif(self) -> None:
         params = self.assessment.params
@@ -254,8 +270,8 @@ class Workbench:
         if share not in self.quota_share.options:
             self.quota_share.options = sorted({*self.quota_share.options, share})
         self.quota_share.value = share
-        for slider in self.dimension_weights.values():
-            slider.value = 1.0
+        for d in params.rubric.dimensions:
+            self.dimension_weights[d.id].value = float(d.weight)
         for c in params.rubric.criteria:
             self.criterion_max[c.id].value = float(c.max)
         self._muted = False
@@ -264,12 +280,17 @@ class Workbench:
     def refresh_whatif(self) -> None:
         if getattr(self, "_muted", False):
             return
-        result = whatif.recompute(self.base, self.scenario())
+        try:
+            result = whatif.recompute(self.base, self.scenario())
+        except ParamsError as error:
+            self.whatif_changes.value = f'<p style="color:#b3261e">参数无效：{html.escape(str(error))}</p>'
+            return
         changes = whatif.compare(self.base, result)
-        shown = pd.DataFrame({"名次": result["rank"], "县（市、区）": result["name"], "总分": result["total"],
-                              "称号": result["title"]})
+        ranked = whatif.ranking_table(result)
+        shown = pd.DataFrame({"名次": ranked["rank"], "县（市、区）": ranked["name"], "总分": ranked["total"],
+                              "称号": ranked["title"]})
         entering = set(changes.loc[changes["change"].str.startswith("进入"), "code"])
-        classes = ["la-tier-model" if c in entering else "" for c in result["code"]]
+        classes = ["la-tier-model" if c in entering else "" for c in ranked["code"]]
         self.whatif_result.value = report._table(shown, empty="没有进入排名的县。", row_classes=classes)
         self.whatif_changes.value = ("<p><b>与正式参数相比：</b></p>" + report._table(pd.DataFrame({
             "县（市、区）": changes["name"], "正式结果": changes["official"], "本方案": changes["scenario"],

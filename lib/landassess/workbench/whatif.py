@@ -1,163 +1,297 @@
-"""What if: recompute a year's ranking under changed parameters, fast, for the workbench.
+"""What if: the year's assessment under changed parameters, through the same rules (issue 10).
 
-``prepare`` does the slow work once (criterion means of every recommended, unvetoed county —
-also the ones outside the official quota — bonus sums, ratios); ``recompute`` then applies a
-:class:`Scenario` (criterion maxima, dimension weights, tier quotas, trimming, bonus cap, quota
-share) in milliseconds and ``compare`` says who enters or leaves each title against the official
-result. These are explorations for the committee: the official result is ``landassess run``.
+A :class:`Scenario` is a validated override of the year's :class:`~landassess.params.Params`:
+dotted keys → values (``tiers.model.quota=8``, ``scoring.trim.count=1``, ``bonus.cap=1``,
+``recommendation.quota_share=0.5``, ``rubric.dimensions.effectiveness.weight=1.2``,
+``rubric.criteria.C09.max=20``, ``scoring.score_decimals=1``), merged with
+:func:`~landassess.params.deep_merge` and checked by :func:`~landassess.params.validate_params`.
+
+:func:`recompute` runs :func:`landassess.assessment.assess_year` — the official arithmetic, the
+only one — on the year's already-parsed inputs with the scenario's parameters. The fast path is the
+assessment's stage cache: what a scenario does not change (vetoes, recommendations, criterion
+means, bonus judgements) is computed once. A parameter that intake uses to read the cells (the
+rubric's criteria and maxima, deadlines, the 公顷 factor) re-reads the inputs with the new
+parameters, so that a what-if always equals a full run. :func:`compare` says who enters or leaves
+each title against the official result. These are explorations for the committee: the official
+result is ``landassess run``.
 """
 
 from __future__ import annotations
 
-import functools
-import math
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
+from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import pandas as pd
 
-from landassess.assessment import Assessment
-from landassess.params import Params
-from landassess.rules import ranking, scoring
-from landassess.vocabulary import TIER_ZH
+from landassess.assessment import Assessment, assess_year, criteria_key
+from landassess.clock import china_today
+from landassess.intake import YearInputs, load_year
+from landassess.params import Params, ParamsError, deep_merge, validate_params
+from landassess.vocabulary import STATUS_ZH, TIER_ZH
+
+SCENARIO_GROUPS = ("tiers", "scoring", "bonus", "recommendation", "rubric", "tie_break", "vetoes", "spot_check",
+                   "deadlines", "report")
+"""Parameter groups a scenario may change (the divisions list is the year's, not a scenario's)."""
+NONE_WORDS = ("none", "null", "~", "不设", "无")
+"""Values read as "not set" (``bonus.cap=none``: no cap)."""
+TITLES = ("model", "advanced")
+MAX_READINGS = 8
+"""Parsed inputs kept per year (one per distinct rubric/deadline setting tried)."""
+
+
+def parse_value(text: str) -> Any:
+    """A ``--set`` value: none, an integer, an exact decimal, true/false, or text."""
+    value = text.strip()
+    if value.lower() in NONE_WORDS or value == "":
+        return None
+    if value.lower() in ("true", "false"):
+        return value.lower() == "true"
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        return value
+    return number if number.is_finite() else value
 
 
 @dataclass(frozen=True)
 class Scenario:
-    """Parameters the committee may try; unset fields keep the official values."""
+    """Parameter overrides, dotted key → value, in the order given; empty: the official parameters."""
 
-    criterion_max: tuple[tuple[str, Decimal], ...] = ()  # new maxima: scores are rescaled in proportion
-    dimension_weights: tuple[tuple[str, Decimal], ...] = ()  # multiplier of a dimension's subtotal
-    model_quota: int | None = None
-    advanced_quota: int | None = None
-    trim_count: int | None = None
-    trim_min_evaluators: int | None = None
-    bonus_cap: Decimal | None = field(default=None)
-    has_bonus_cap: bool = False  # distinguishes "no cap" from "keep the official cap"
-    quota_share: Decimal | None = None
+    overrides: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, overrides: Mapping[str, Any] | None = None) -> Scenario:
+        return cls(tuple((overrides or {}).items()))
+
+    @classmethod
+    def parse(cls, assignments: Iterable[str]) -> Scenario:
+        """``["tiers.model.quota=8", "bonus.cap=none"]`` → a scenario (ParamsError without ``=``)."""
+        pairs = []
+        for assignment in assignments:
+            key, sep, value = assignment.partition("=")
+            if not sep or not key.strip():
+                raise ParamsError(f"假如参数“{assignment}”应写成 键=值，如 tiers.model.quota=8")
+            pairs.append((key.strip(), parse_value(value)))
+        return cls(tuple(pairs))
+
+    def apply(self, params: Params) -> Params:
+        """The year's parameters with the overrides, validated (ParamsError naming the key)."""
+        if not self.overrides:
+            return params
+        plain = _plain(params.model_dump())
+        tree = _override_tree(plain, self.overrides)  # an unknown key: ParamsError naming it
+        try:
+            return validate_params(deep_merge(plain, tree))
+        except ParamsError as error:
+            culprits = [key for key, value in self.overrides if _fails(plain, key, value)]
+            named = "、".join(culprits or [key for key, _ in self.overrides])
+            raise ParamsError(f"假如参数 {named} 无效：{error}") from None
+
+
+def _plain(value: Any) -> Any:
+    """Dumped parameters with tuples as lists, so that a list item can be replaced."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _fails(plain: dict[str, Any], key: str, value: Any) -> bool:
+    try:
+        validate_params(deep_merge(plain, _override_tree(plain, ((key, value),))))
+    except ParamsError:
+        return True
+    return False
+
+
+def _override_tree(plain: dict[str, Any], overrides: Iterable[tuple[str, Any]]) -> dict[str, Any]:
+    """The overrides as a nested mapping for ``deep_merge``; a group holding lists is replaced whole."""
+    groups: dict[str, Any] = {}
+    for key, value in overrides:
+        parts = key.split(".")
+        if parts[0] not in SCENARIO_GROUPS:
+            known = "、".join(SCENARIO_GROUPS)
+            raise ParamsError(f"假如参数 {key}：未知或不可更改的参数组“{parts[0]}”（可更改：{known}）")
+        group = groups.setdefault(parts[0], _plain(plain[parts[0]]))
+        _assign(group, parts[1:], value, key)
+    return groups
+
+
+def _assign(node: Any, parts: list[str], value: Any, key: str) -> None:
+    if not parts:
+        raise ParamsError(f"假如参数 {key}：应指向一个参数值，如 tiers.model.quota")
+    if parts[0] == "criteria" and isinstance(node, dict) and "dimensions" in node and len(parts) > 1:
+        # rubric.criteria.<id>.max: a shortcut through the dimension that holds the criterion.
+        holder = next((d for d in node["dimensions"] if any(c["id"] == parts[1] for c in d["criteria"])), None)
+        if holder is None:
+            raise ParamsError(f"假如参数 {key}：没有编号为“{parts[1]}”的指标")
+        _assign(holder, parts, value, key)
+        return
+    head, rest = parts[0], parts[1:]
+    if isinstance(node, list):
+        index = int(head) if head.isdigit() else next(
+            (i for i, item in enumerate(node) if isinstance(item, dict) and item.get("id") == head), None)
+        if index is None or index >= len(node):
+            raise ParamsError(f"假如参数 {key}：没有编号或序号为“{head}”的项")
+        head = index
+    elif not isinstance(node, dict) or head not in node:
+        raise ParamsError(f"假如参数 {key}：未知参数“{head}”")
+    if rest:
+        _assign(node[head], rest, value, key)
+    elif isinstance(node[head], (dict, list)):
+        raise ParamsError(f"假如参数 {key}：是一组参数，应指向其中一个值")
+    else:
+        node[head] = value
+
+
+def changed_parameters(official: Params, scenario: Params) -> pd.DataFrame:
+    """Every parameter value that differs: key (dotted, list items by id), official, scenario."""
+    before, after = _flat(_plain(official.model_dump())), _flat(_plain(scenario.model_dump()))
+    keys = [k for k in after if before.get(k) != after.get(k)] + [k for k in before if k not in after]
+    return pd.DataFrame({"key": keys, "official": [_shown(before.get(k)) for k in keys],
+                         "scenario": [_shown(after.get(k)) for k in keys]})
+
+
+def _flat(node: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(node, dict):
+        out: dict[str, Any] = {}
+        for key, value in node.items():
+            out |= _flat(value, f"{prefix}.{key}" if prefix else key)
+        return out
+    if isinstance(node, list) and all(isinstance(item, dict) and "id" in item for item in node) and node:
+        out = {}
+        for item in node:
+            out |= _flat(item, f"{prefix}.{item['id']}")
+        return out
+    return {prefix: node}
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "不设"
+    if isinstance(value, Decimal):
+        return f"{value.normalize():f}"
+    return str(value)
+
+
+def intake_key(params: Params) -> tuple:
+    """The parameters intake reads the cells with: a change of any of them re-reads the inputs."""
+    return (params.divisions, params.deadlines, params.vetoes.hectare_to_mu, criteria_key(params.rubric))
 
 
 @dataclass
-class WhatIfBase:
-    """What ``recompute`` needs, computed once per year."""
+class WhatIf:
+    """One year prepared for what-if: the official result, parsed inputs and the stage cache."""
 
-    assessment: Assessment
-    places: pd.DataFrame  # valid recommendations: code, city, place
-    city_sizes: dict[str, int]
-    blocked: set[str]  # vetoed or with row problems: never ranked, whatever the scenario
-    bonus_raw: dict[str, Decimal]
-    ratios: dict[str, Fraction]
-    official: pd.DataFrame  # code, tier, status of the official run
-    scores: pd.DataFrame  # the score rows the means come from (all of them, or a variant's)
+    official: Assessment
+    as_of: dt.date
+    cache: dict = field(default_factory=dict)  # assess_year's stage cache
+    readings: dict[tuple, YearInputs] = field(default_factory=dict)  # intake_key → parsed inputs
 
-    @functools.lru_cache(maxsize=16)  # noqa: B019 - one base per year, lives as long as the workbench
-    def means(self, trim_count: int, trim_min: int) -> dict[str, dict[str, Fraction]]:
-        """Criterion means per county for one trimming setting (cached)."""
-        params = self.assessment.params
-        trimmed = params.model_copy(update={"scoring": params.scoring.model_copy(
-            update={"trim": params.scoring.trim.model_copy(update={"count": trim_count, "min_evaluators": trim_min})})})
-        codes = sorted(set(self.places["code"]) - self.blocked)
-        scored = scoring.score_counties(self.scores, codes, trimmed)
-        out: dict[str, dict[str, Fraction]] = {c: {} for c in codes}
-        for code, criterion, mean in zip(scored.criteria["code"], scored.criteria["criterion"],
-                                         scored.criteria["mean"], strict=True):
-            out[code][criterion] = mean
-        return out
-
-    def __hash__(self) -> int:
-        return id(self)
+    def inputs_for(self, params: Params) -> YearInputs:
+        """The year's inputs as intake reads them under ``params`` (re-read when reading changes)."""
+        key = intake_key(params)
+        if key not in self.readings:
+            if len(self.readings) >= MAX_READINGS:
+                self.readings = {intake_key(self.official.params): self.official.inputs}
+                self.cache.clear()
+            self.readings[key] = load_year(self.official.inputs.folder, self.official.year, params,
+                                           self.official.divisions, today=self.as_of)
+        return self.readings[key]
 
 
-def prepare(assessment: Assessment) -> WhatIfBase:
-    """Precompute a year for fast what-if recomputation."""
-    recs = assessment.recommendations
-    places = recs[recs["is_counted"]][["code", "city", "place"]].reset_index(drop=True)
-    counties = assessment.counties
-    row_problems = {p.code for p in assessment.problems
-                    if p.affects_status and p.code and not p.message.startswith("缺少指标评分")}
-    blocked = set(counties.loc[counties["vetoes"] != "", "code"]) | row_problems
-    bonus_raw: dict[str, Decimal] = {}
-    counted = assessment.bonus_events[assessment.bonus_events["counts"]]
-    for code, points in zip(counted["code"], counted["points"], strict=True):
-        bonus_raw[code] = bonus_raw.get(code, Decimal(0)) + points
-    ratios = {c: r for c, r in zip(assessment.land["code"], assessment.land["ratio"], strict=True) if r is not None}
-    blocked |= set(places["code"]) - set(ratios)  # no land statistics: incomplete
-    official = counties[["code", "name", "city", "status", "tier"]].copy()
-    return WhatIfBase(assessment, places, assessment.divisions.count_by_city().to_dict(), blocked, bonus_raw,
-                      ratios, official, assessment.inputs.tables["scores"])
+def prepare(official: Assessment, as_of: dt.date | None = None) -> WhatIf:
+    """Keep a year's official assessment for fast what-if recomputation."""
+    as_of = as_of or official.as_of or china_today()
+    return WhatIf(official, as_of, readings={intake_key(official.params): official.inputs})
 
 
-def official_scenario(params: Params) -> Scenario:
-    """The official parameters, as a scenario."""
-    return Scenario(
-        criterion_max=tuple((c.id, c.max) for c in params.rubric.criteria),
-        dimension_weights=tuple((d.id, Decimal(1)) for d in params.rubric.dimensions),
-        model_quota=params.tiers.model.quota, advanced_quota=params.tiers.advanced.quota,
-        trim_count=params.scoring.trim.count, trim_min_evaluators=params.scoring.trim.min_evaluators,
-        bonus_cap=params.bonus.cap, has_bonus_cap=True, quota_share=params.recommendation.quota_share,
-    )
+def recompute(base: WhatIf, scenario: Scenario | Params, inputs: YearInputs | None = None) -> Assessment:
+    """The year's assessment under ``scenario``: ``assess_year`` on the inputs, with the stage cache.
+
+    ``inputs`` replaces the year's parsed inputs (a variant such as the scores without one
+    evaluator); it must have been read with the same reading parameters.
+    """
+    params = scenario if isinstance(scenario, Params) else scenario.apply(base.official.params)
+    if inputs is None:
+        inputs = base.inputs_for(params)
+    elif intake_key(params) != intake_key(base.official.params):
+        raise ValueError("a variant of the inputs is read with the official reading parameters")
+    result = assess_year(inputs, params, base.official.divisions, base.cache)
+    result.as_of = base.as_of
+    return result
 
 
-def recompute(base: WhatIfBase, scenario: Scenario) -> pd.DataFrame:
-    """Ranking and provisional titles under ``scenario`` (one row per ranked county)."""
-    params = base.assessment.params
-    share = scenario.quota_share if scenario.quota_share is not None else params.recommendation.quota_share
-    quota_of = {city: math.floor(Fraction(share) * n) for city, n in base.city_sizes.items()}
-    admitted = [c for c, city, place in zip(base.places["code"], base.places["city"], base.places["place"], strict=True)
-                if place <= quota_of[city] and c not in base.blocked]
-    trim = (scenario.trim_count if scenario.trim_count is not None else params.scoring.trim.count,
-            scenario.trim_min_evaluators if scenario.trim_min_evaluators is not None else params.scoring.trim.min_evaluators)
-    means = base.means(*trim)
-    old_max = params.rubric.max_by_criterion()
-    new_max = dict(scenario.criterion_max) or old_max
-    dim_weight = dict(scenario.dimension_weights)
-    dimension_of = params.rubric.dimension_of()
-    weights = {c: Fraction(new_max.get(c, old_max[c])) / Fraction(old_max[c])
-               * Fraction(dim_weight.get(dimension_of[c], Decimal(1))) for c in old_max}
-    cap = scenario.bonus_cap if scenario.has_bonus_cap else params.bonus.cap
-    effectiveness = params.rubric.effectiveness_dimension
+def ranking_table(result: Assessment) -> pd.DataFrame:
+    """The ranked counties, best first: code, name, rank, total (as shown), tier, status, title."""
+    ranked = result.counties[result.counties["is_ranked"]].sort_values(["position", "code"])
+    titled = ranked["status"].isin([*TITLES, "tie_pending", "disqualified"])
+    return pd.DataFrame({
+        "code": ranked["code"], "name": ranked["name"], "rank": ranked["rank"].astype(int),
+        "total": ranked["total"], "tier": ranked["tier"], "is_tie_pending": ranked["is_tie_pending"].astype(bool),
+        "status": ranked["status"], "title": ranked["status_zh"].where(titled, ""),
+    }).reset_index(drop=True)
+
+
+def compare(base: WhatIf, result: Assessment) -> pd.DataFrame:
+    """Every county whose status differs from the official one, with who enters or leaves each title.
+
+    ``change`` is ``进入模范``, ``离开先进``, ``模范 → 先进`` or, when no title moves, ``状态：X → Y``.
+    """
+    official = base.official.counties.set_index("code")["status"]
+    scenario = result.counties.set_index("code")["status"]
+    names = base.official.divisions.name_of()
     rows = []
-    for code in admitted:
-        county = means.get(code, {})
-        if len(county) < len(old_max):
-            continue  # a criterion nobody scored: incomplete
-        base_score = sum((weights[c] * m for c, m in county.items()), Fraction(0))
-        bonus = Fraction(min(base.bonus_raw.get(code, Decimal(0)), cap) if cap is not None
-                         else base.bonus_raw.get(code, Decimal(0)))
-        eff = sum((weights[c] * m for c, m in county.items() if dimension_of[c] == effectiveness), Fraction(0))
-        rows.append({"code": code, "total": scoring.round_half_up(base_score + bonus),
-                     "effectiveness": scoring.round_half_up(eff), "ratio": base.ratios[code]})
-    candidates = pd.DataFrame(rows, columns=["code", "total", "effectiveness", "ratio"])
-    tiers = params.tiers.model_copy(update={
-        "model": params.tiers.model.model_copy(update={"quota": scenario.model_quota if scenario.model_quota is not None
-                                                       else params.tiers.model.quota}),
-        "advanced": params.tiers.advanced.model_copy(update={
-            "quota": scenario.advanced_quota if scenario.advanced_quota is not None else params.tiers.advanced.quota}),
-    })
-    ranked = ranking.rank_counties(candidates, params.model_copy(update={"tiers": tiers}))
-    ranked = ranked.merge(candidates[["code", "total"]], on="code")
-    names = base.assessment.divisions.name_of()
-    ranked.insert(1, "name", ranked["code"].map(names))
-    ranked["title"] = [("并列待定" if p else TIER_ZH.get(t, "")) if isinstance(t, str) or p else ""
-                       for t, p in zip(ranked["tier"], ranked["is_tie_pending"], strict=True)]
-    return ranked
-
-
-def compare(base: WhatIfBase, scenario_result: pd.DataFrame) -> pd.DataFrame:
-    """Who enters or leaves each title compared with the official result."""
-    official = base.official.set_index("code")["tier"].where(lambda s: s.isin(["model", "advanced"]), None)
-    new = scenario_result.set_index("code")["tier"] if len(scenario_result) else pd.Series(dtype=object)
-    rows = []
-    for code in sorted(set(official.dropna().index) | set(new.dropna().index)):
-        before, after = official.get(code), new.get(code)
-        before = before if isinstance(before, str) else None
-        after = after if isinstance(after, str) else None
+    for code in sorted(set(official.index) | set(scenario.index)):
+        before, after = official.get(code, "not_declared"), scenario.get(code, "not_declared")
         if before == after:
             continue
-        change = ("进入" + TIER_ZH[after]) if after and not before else ("离开" + TIER_ZH[before]) if before and not after \
-            else f"{TIER_ZH[before]} → {TIER_ZH[after]}"
-        rows.append({"code": code, "name": base.assessment.divisions.name_of()[code],
-                     "official": TIER_ZH.get(before, "—") if before else "—",
-                     "scenario": TIER_ZH.get(after, "—") if after else "—", "change": change})
+        rows.append({"code": code, "name": names.get(code, ""), "official": STATUS_ZH[before],
+                     "scenario": STATUS_ZH[after], "change": _change(before, after)})
     return pd.DataFrame(rows, columns=["code", "name", "official", "scenario", "change"])
+
+
+def _change(before: str, after: str) -> str:
+    was, now = before if before in TITLES else None, after if after in TITLES else None
+    if was and now:
+        return f"{TIER_ZH[was]} → {TIER_ZH[now]}"
+    if now:
+        return "进入" + TIER_ZH[now]
+    if was:
+        return "离开" + TIER_ZH[was]
+    return f"状态：{STATUS_ZH[before]} → {STATUS_ZH[after]}"
+
+
+def describe(base: WhatIf, result: Assessment) -> str:
+    """The comparison in Chinese, for the command line: changed parameters, then who moves."""
+    lines = [f"{base.official.year} 年度假如分析（仅供探索，不改变正式结果）"]
+    changed = changed_parameters(base.official.params, result.params)
+    if changed.empty:
+        lines.append("参数：与正式参数相同（未更改任何参数）")
+    else:
+        lines.append("更改的参数：")
+        lines += [f"  {r.key}：{r.official} → {r.scenario}" for r in changed.itertuples()]
+    changes = compare(base, result)
+    if changes.empty:
+        lines.append("结果：称号名单与正式结果相同，没有变化。")
+        return "\n".join(lines)
+    for title in TITLES:
+        zh = TIER_ZH[title]
+        entering = changes[changes["scenario"] == STATUS_ZH[title]]
+        leaving = changes[changes["official"] == STATUS_ZH[title]]
+        lines.append(f"{zh}：进入 {_names(entering)}；离开 {_names(leaving)}")
+    lines.append("变化明细：")
+    lines += [f"  {r.code} {r.name}：{r.official} → {r.scenario}（{r.change}）" for r in changes.itertuples()]
+    return "\n".join(lines)
+
+
+def _names(rows: pd.DataFrame) -> str:
+    return "、".join(f"{r.name}（{r.code}）" for r in rows.itertuples()) or "无"
