@@ -115,6 +115,29 @@ def test_dimension_subtotals(scores_frame, params):
     assert county["base"] == Fraction(41625, 1000)
 
 
+@pytest.mark.parametrize(("weights", "base"), [
+    pytest.param({}, Fraction(41625, 1000), id="weights-1-nothing-changes"),
+    # 2 × 31.625 + 10 × 1 = 73.25
+    pytest.param({"effectiveness": 2}, Fraction(7325, 100), id="effectiveness-doubled"),
+    # 31.625 + 0.5 × 2 (leadership) + 2 × 2 (special tasks) + 3 + 3 (government, mechanism) = 42.625
+    pytest.param({"leadership": "0.5", "special_tasks": "2"}, Fraction(42625, 1000), id="two-weights"),
+])
+def test_dimension_weights_multiply_subtotals_in_the_base(scores_frame, params, weights, base):
+    # The dimension_subtotals case above: effectiveness 31.625, leadership 2, special_tasks 2,
+    # government 3, mechanism 3. The dimension columns stay unweighted (the tie-break reads them).
+    rubric = params.rubric.model_copy(update={"dimensions": tuple(
+        d.model_copy(update={"weight": Decimal(str(weights.get(d.id, 1)))}) for d in params.rubric.dimensions)})
+    frame = _scores(scores_frame, "320281", {
+        "C09": [("甲", "13.25"), ("乙", "13")],
+        "C10": [("甲", "9.5")],
+        "C11": [("甲", "9")],
+    })
+    county = scoring.score_counties(frame, ["320281"], rubric, params.scoring).counties.set_index("code").loc["320281"]
+    assert county["base"] == base
+    assert county["effectiveness"] == Fraction(31625, 1000)
+    assert county["leadership"] == 2
+
+
 @pytest.mark.parametrize(("scores", "expected_mean", "expected_trimmed"), [
     # k = 1, m = 5. Five evaluators: drop the lowest (0) and the highest (5): (3 + 3 + 4) / 3.
     pytest.param(["0", "3", "3", "4", "5"], Fraction(10, 3), [True, False, False, False, True],

@@ -32,30 +32,34 @@ def golden_root(tmp_path):
 def test_official_scenario_reproduces_the_official_titles():
     a = run_assessment(2025, GOLDEN / "input", GOLDEN / "params.yaml")
     base = whatif.prepare(a)
-    result = whatif.recompute(base, whatif.official_scenario(a.params))
+    result = whatif.recompute(base, whatif.Scenario())
     assert whatif.compare(base, result).empty
+    ranked = whatif.ranking_table(result)
     official = a.counties[a.counties["is_ranked"]].set_index("code")
-    assert dict(zip(result["code"], result["rank"], strict=True)) == official["rank"].astype(int).to_dict()
+    assert dict(zip(ranked["code"], ranked["rank"], strict=True)) == official["rank"].astype(int).to_dict()
 
 
 def test_smaller_model_quota_moves_the_last_models_down():
     # Golden year (quotas 3/3): positions 1 昆山 2 海安 3 江阴 are 模范, 4 兴化 5 丰县 先进, 6–7 tie pending.
     a = run_assessment(2025, GOLDEN / "input", GOLDEN / "params.yaml")
     base = whatif.prepare(a)
-    result = whatif.recompute(base, whatif.Scenario(model_quota=2))
+    result = whatif.recompute(base, whatif.Scenario.of({"tiers.model.quota": 2}))
     changes = whatif.compare(base, result).set_index("code")
     # With 2 模范 places, 江阴 (3rd) becomes 先进 and the 先进 places 3–5 hold 江阴, 兴化, 丰县: the tie at 6 leaves.
     assert changes.at["320281", "change"] == "模范 → 先进"
     assert "320321" not in changes.index  # 丰县 stays 先进
+    assert changes.at["320115", "change"] == "状态：并列待定 → 未入选"
+    assert set(changes.index) == {"320281", "320115", "320117"}
 
 
 def test_bonus_cap_of_zero_removes_bonus_from_totals():
     a = run_assessment(2025, GOLDEN / "input", GOLDEN / "params.yaml")
     base = whatif.prepare(a)
-    result = whatif.recompute(base, whatif.Scenario(bonus_cap=Decimal(0), has_bonus_cap=True)).set_index("code")
+    result = whatif.ranking_table(whatif.recompute(base, whatif.Scenario.of({"bonus.cap": Decimal(0)})))
+    result = result.set_index("code")
     # 海安 320685: base 91.50 + national bonus 1 → 91.50 without it; 昆山 320583: 92.00 without its 0.5.
-    assert result.at["320685", "total"] == Decimal("91.50")
-    assert result.at["320583", "total"] == Decimal("92.00")
+    assert result.at["320685", "total"] == "91.50"
+    assert result.at["320583", "total"] == "92.00"
 
 
 def test_browse_filters_by_city_and_status(demo_bench):
