@@ -105,9 +105,6 @@ def test_export_html_is_self_contained_without_code(golden_run, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(reason="lib bug: export_html passes language_code='zh-CN', which nbconvert accepts only as "
-                          "ISO 639-1 ('zh'); it logs a warning and falls back to 'en', so the page says lang=\"en\"",
-                   strict=False)
 def test_export_html_declares_the_report_chinese(golden_run):
     html = export_html(golden_run.out / "assessment.ipynb")
     assert re.search(r'<html lang="zh(?:-CN)?"', html)

@@ -14,6 +14,9 @@ from pathlib import Path
 import pandas as pd
 
 from landassess.paths import PACKAGE_DIR
+from landassess.vocabulary import STATUS_ZH, TIER_ZH
+
+TITLES = tuple(TIER_ZH)
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
@@ -33,7 +36,7 @@ def _trend_chart(long: pd.DataFrame) -> str:
     from landassess.publish.figures import new_figure, setup_fonts
 
     setup_fonts()
-    titled = long[long["tier"] != ""]["code"].unique()
+    titled = long[long["status"].isin(TITLES)]["code"].unique()  # SPEC 7.3: a lost title is not a title
     fig, ax = new_figure((10, 4.5))
     for _, group in long[long["code"].isin(titled) & (long["total"] != "")].groupby("code"):
         group = group.sort_values("year")
@@ -60,9 +63,7 @@ def index_html(out_root: Path, years: list[int]) -> str:
     long = cross_year_table(out_root, years)
     declared = long[long["status"] != "not_declared"]
     codes = sorted(declared["code"].unique())
-    status_zh = {"model": "模范", "advanced": "先进", "vetoed": "否决", "not_recommended": "未推荐",
-                 "over_quota": "超名额", "incomplete": "材料不全", "disqualified": "取消资格",
-                 "tie_pending": "并列待定", "not_selected": "未入选", "not_declared": "—"}
+    status_zh = {**STATUS_ZH, "not_declared": "—"}
     rows = []
     for code in codes:
         part = long[long["code"] == code].set_index("year")

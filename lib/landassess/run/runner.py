@@ -156,7 +156,7 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,
-        language_code="zh-CN",
+        language_code="zh",
     )
     resources = {
         "metadata": {"name": notebook_path.stem},
@@ -261,6 +261,8 @@ def _keep_failed_notebook(executed: Path, out: Path) -> Path:
     failed = out.parent / f"{out.name}.failed.ipynb"
     if os.path.lexists(failed) and (failed.is_symlink() or not failed.is_file()):
         failed = out.parent / f"{out.name}.failed-{os.getpid()}.ipynb"  # not ours to replace
+        if os.path.lexists(failed):
+            return executed  # nothing beside the output is ours to write: point at the staging copy
     temporary = failed.with_name(f".{failed.name}.tmp-{os.getpid()}")
     shutil.copyfile(executed, temporary)
     os.replace(temporary, failed)
