@@ -26,10 +26,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from landassess import intake
 from landassess.assessment import Assessment, run_assessment
 from landassess.divisions import DEFAULT_DIVISIONS_FILE, DivisionsError, load_divisions
-from landassess.intake import load_year, read_demo_marker, split_line_literally
+from landassess.intake import load_year, read_demo_marker, split_line_literally, xlsxfile
 from landassess.params import load_params
 from landassess.problems import InputError
 from landassess.publish.webfont import predicted_text
@@ -104,7 +103,7 @@ def no_workbook_loading(monkeypatch: pytest.MonkeyPatch) -> None:
     """The refusal must come before openpyxl loads anything."""
     def fail(*args, **kwargs):
         raise AssertionError("the workbook was loaded before it was refused")
-    monkeypatch.setattr(intake, "_load_workbook", fail)
+    monkeypatch.setattr(xlsxfile, "_load_workbook", fail)
 
 
 # ============================================================================ 1. quotes that swallow lines

@@ -78,7 +78,7 @@ def assess_year(inputs: YearInputs, params: Params, divisions: Divisions,
     decisions, the draw, statuses) run every time. The result is the same with or without a
     cache; cached tables are shared between results and must be treated as read-only.
     """
-    from landassess.intake import without_cycle_collector
+    from landassess.memory import without_cycle_collector
 
     with without_cycle_collector():
         return _assess_year(inputs, params, divisions, cache)

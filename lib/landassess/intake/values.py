@@ -11,6 +11,7 @@ import datetime as dt
 import math
 import re
 import unicodedata
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -19,12 +20,16 @@ from landassess.vocabulary import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
 
 
 class BadValue(ValueError):
-    """A cell that cannot be read; ``expected`` says what would have been accepted."""
+    """A cell that cannot be read; ``expected`` says what would have been accepted.
 
-    def __init__(self, expected: str, message: str | None = None):
+    ``reason`` is the stable reason code of the problem it becomes (``intake.reasons``).
+    """
+
+    def __init__(self, expected: str, message: str | None = None, *, reason: str):
         super().__init__(message or expected)
         self.expected = expected
         self.message = message
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -47,7 +52,8 @@ FORMULA_EXPECTED = "单元格的值（请在 Excel 中打开并保存以计算�
 def check_readable(raw: Any) -> None:
     """Raise :class:`BadValue` for a cell whose value cannot be known (a formula without value)."""
     if isinstance(raw, FormulaCell):
-        raise BadValue(FORMULA_EXPECTED, f"公式“{raw}”没有保存计算结果，无法读取单元格的值")
+        raise BadValue(FORMULA_EXPECTED, f"公式“{raw}”没有保存计算结果，无法读取单元格的值",
+                       reason="cell.formula")
 
 
 def format_float(raw: float) -> str:
@@ -103,17 +109,18 @@ def parse_code(raw: Any) -> str:
     """
     check_readable(raw)
     if isinstance(raw, bool):
-        raise BadValue("6位县级行政区划代码", f"“{raw}”不是6位区划代码")
+        raise BadValue("6位县级行政区划代码", f"“{raw}”不是6位区划代码", reason="cell.code")
     text = normalize_text(raw)
     if text is None:
-        raise BadValue("6位县级行政区划代码", "县级代码为空")
+        raise BadValue("6位县级行政区划代码", "县级代码为空", reason="cell.empty")
     text = text.lstrip("'").strip()
     if re.fullmatch(r"\d{6}\.0+", text):
         text = text.split(".")[0]
     if re.fullmatch(r"\d{6}0{6}", text):
         text = text[:6]
     if not _CODE.fullmatch(text):
-        raise BadValue("6位县级行政区划代码", f"“{display_value(text)}”不是6位区划代码")
+        raise BadValue("6位县级行政区划代码", f"“{display_value(text)}”不是6位区划代码",
+                       reason="cell.code")
     return text
 
 
@@ -128,13 +135,13 @@ def parse_bool(raw: Any) -> bool:
         return raw
     text = normalize_text(raw)
     if text is None:
-        raise BadValue("是/否", "是/否 为空")
+        raise BadValue("是/否", "是/否 为空", reason="cell.empty")
     key = text.lower()
     if key in _TRUE:
         return True
     if key in _FALSE:
         return False
-    raise BadValue("是/否（或 Y/N、true/false、1/0）", f"“{display_value(text)}”不是 是/否")
+    raise BadValue("是/否（或 Y/N、true/false、1/0）", f"“{display_value(text)}”不是 是/否", reason="cell.bool")
 
 
 _TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
@@ -156,15 +163,16 @@ def parse_date(raw: Any) -> dt.date:
         return raw
     text = normalize_text(raw)
     if text is None:
-        raise BadValue(DATE_EXPECTED, "日期为空")
+        raise BadValue(DATE_EXPECTED, "日期为空", reason="cell.empty")
     for form in _DATE_FORMS:
         match = form.fullmatch(text)
         if match:
             try:
                 return dt.date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError as error:
-                raise BadValue(DATE_EXPECTED, f"“{display_value(text)}”不是存在的日期") from error
-    raise BadValue(DATE_EXPECTED, f"“{display_value(text)}”无法识别为日期")
+                raise BadValue(DATE_EXPECTED, f"“{display_value(text)}”不是存在的日期",
+                               reason="cell.date_impossible") from error
+    raise BadValue(DATE_EXPECTED, f"“{display_value(text)}”无法识别为日期", reason="cell.date")
 
 
 UNIT_MU = "亩"
@@ -185,7 +193,7 @@ def parse_unit(raw: Any) -> str:
         return UNIT_MU
     unit = _UNITS.get(text.lower())
     if unit is None:
-        raise BadValue(UNIT_EXPECTED, f"“{display_value(text)}”不是可识别的面积单位")
+        raise BadValue(UNIT_EXPECTED, f"“{display_value(text)}”不是可识别的面积单位", reason="cell.unit")
     return unit
 
 
@@ -201,16 +209,17 @@ MAX_DECIMALS = 10
 def _bounded(value: Decimal, shown: str) -> Decimal:
     """``value`` when it is finite, below MAX_MAGNITUDE and has at most MAX_DECIMALS places."""
     if not value.is_finite():
-        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是有限数值")
+        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是有限数值", reason="cell.number")
     if abs(value) >= MAX_MAGNITUDE:
-        raise BadValue(f"绝对值小于 {MAX_MAGNITUDE:,.0f} 的数值", f"“{shown}”超出可处理的数值范围")
+        raise BadValue(f"绝对值小于 {MAX_MAGNITUDE:,.0f} 的数值", f"“{shown}”超出可处理的数值范围",
+                       reason="cell.out_of_range")
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and exponent > 0:  # 1E+3 → 1000
         return value.quantize(Decimal(1))
     if isinstance(exponent, int) and exponent < -MAX_DECIMALS:
         value = value.normalize()  # trailing zeros do not count
         if value.as_tuple().exponent < -MAX_DECIMALS:
-            raise BadValue(f"最多 {MAX_DECIMALS} 位小数的数值", f"“{shown}”小数位数过多")
+            raise BadValue(f"最多 {MAX_DECIMALS} 位小数的数值", f"“{shown}”小数位数过多", reason="cell.decimals")
     return value
 
 
@@ -222,26 +231,26 @@ def parse_decimal(raw: Any) -> Decimal:
     """
     check_readable(raw)
     if isinstance(raw, bool):
-        raise BadValue(NUMBER_EXPECTED, f"“{raw}”不是数值")
+        raise BadValue(NUMBER_EXPECTED, f"“{raw}”不是数值", reason="cell.number")
     if isinstance(raw, int):
         return _bounded(Decimal(raw), str(raw))
     if isinstance(raw, float):
         if not math.isfinite(raw):
-            raise BadValue(NUMBER_EXPECTED, f"“{raw}”不是有限数值")
+            raise BadValue(NUMBER_EXPECTED, f"“{raw}”不是有限数值", reason="cell.number")
         return _bounded(Decimal(format_float(raw)), format_float(raw))
     if isinstance(raw, Decimal):
         return _bounded(raw, str(raw))
     text = normalize_text(raw)
     if text is None:
-        raise BadValue(NUMBER_EXPECTED, "数值为空")
+        raise BadValue(NUMBER_EXPECTED, "数值为空", reason="cell.empty")
     text = text.replace("，", ",").replace(" ", "").replace("\u2212", "-")
     shown = display_value(text)
     if not _NUMBER.fullmatch(text):
-        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是数值")
+        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是数值", reason="cell.number")
     try:
         value = Decimal(text.replace(",", ""))
     except InvalidOperation as error:  # pragma: no cover - the pattern already excludes this
-        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是数值") from error
+        raise BadValue(NUMBER_EXPECTED, f"“{shown}”不是数值", reason="cell.number") from error
     return _bounded(value, shown)
 
 
@@ -257,7 +266,7 @@ def parse_area(raw: Any) -> tuple[Decimal, str | None]:
             raw = match["number"]
     value = parse_decimal(raw)
     if value < 0:
-        raise BadValue("非负面积", f"面积 {value} 为负数")
+        raise BadValue("非负面积", f"面积 {value} 为负数", reason="cell.negative")
     return value, unit
 
 
@@ -282,10 +291,10 @@ def parse_choice(raw: Any, choices: dict[str, str], expected: str, what: str = "
     check_readable(raw)
     text = normalize_text(raw)
     if text is None:
-        raise BadValue(expected, f"{what}为空")
+        raise BadValue(expected, f"{what}为空", reason="cell.empty")
     value = choices.get(text.lower())
     if value is None:
-        raise BadValue(expected, f"“{display_value(text)}”不是可识别的{what}")
+        raise BadValue(expected, f"“{display_value(text)}”不是可识别的{what}", reason="cell.choice")
     return value
 
 
@@ -293,7 +302,7 @@ def parse_positive_int(raw: Any) -> int:
     """A positive whole number (a recommendation order)."""
     value = parse_decimal(raw)
     if value != value.to_integral_value() or value < 1:
-        raise BadValue("正整数", f"“{display_value(raw)}”不是正整数")
+        raise BadValue("正整数", f"“{display_value(raw)}”不是正整数", reason="cell.integer")
     return int(value)
 
 
@@ -317,6 +326,41 @@ def normalize_document_number(raw: Any) -> str:
     check_readable(raw)
     text = normalize_text(raw)
     if text is None:
-        raise BadValue("文号，如 苏自然资函〔2024〕12号", "文号为空")
+        raise BadValue("文号，如 苏自然资函〔2024〕12号", "文号为空", reason="cell.empty")
     text = text.translate(_BRACKETS)
     return re.sub(r"\s+", "", text)
+
+
+def choice_parser(choices: dict[str, str], expected: str) -> Callable[[Any], str]:
+    """A reader of one column's fixed vocabulary (veto types, bonus kinds, decisions)."""
+    def parse(raw: Any) -> str:
+        return parse_choice(raw, choices, expected)
+    return parse
+
+
+def required_text(what: str, *, canonical: bool = False) -> Callable[[Any], str]:
+    """A required text cell; ``canonical`` folds full-width forms (names, evaluators) for matching."""
+    def parse(raw: Any) -> str:
+        text = parse_text(raw)
+        if canonical and text is not None:
+            text = normalize_text(text)
+        if text is None:
+            raise BadValue(f"{what}（不能为空）", f"{what}为空", reason="cell.empty")
+        return text
+    return parse
+
+
+def city_parser(cities: Iterable[str]) -> Callable[[Any], str]:
+    """A reader of the province's city names, with or without their trailing 市."""
+    known = set(cities)
+
+    def parse(raw: Any) -> str:
+        check_readable(raw)
+        text = normalize_text(raw)
+        if text is None:
+            raise BadValue("设区市名称", "设区市为空", reason="cell.empty")
+        for name in (text, text + "市"):
+            if name in known:
+                return name
+        raise BadValue("设区市名称，如 南京市", f"“{display_value(text)}”不是本省设区市", reason="cell.city")
+    return parse
