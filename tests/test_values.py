@@ -235,3 +235,24 @@ def test_different_document_numbers_stay_different(raw):
 def test_blank_document_number_is_rejected():
     with pytest.raises(v.BadValue):
         v.normalize_document_number("  ")
+
+
+@pytest.mark.parametrize(("reader", "raw", "reason"), [
+    pytest.param(v.parse_code, "", "cell.empty", id="code-blank"),
+    pytest.param(v.parse_code, "32010", "cell.code", id="code-five-digits"),
+    pytest.param(v.parse_bool, "也许", "cell.bool", id="bool-maybe"),
+    pytest.param(v.parse_date, "下周一", "cell.date", id="date-words"),
+    pytest.param(v.parse_date, "2025-02-29", "cell.date_impossible", id="date-not-in-calendar"),
+    pytest.param(v.parse_decimal, "十二", "cell.number", id="number-words"),
+    pytest.param(v.parse_decimal, "1e13", "cell.out_of_range", id="number-too-large"),
+    pytest.param(v.parse_decimal, "0.12345678901", "cell.decimals", id="number-eleven-places"),
+    pytest.param(v.parse_area, "-1", "cell.negative", id="area-negative"),
+    pytest.param(v.parse_unit, "平方米", "cell.unit", id="unit-square-metres"),
+    pytest.param(v.parse_level, "乡级", "cell.choice", id="level-township"),
+    pytest.param(v.parse_positive_int, "0", "cell.integer", id="order-zero"),
+    pytest.param(v.parse_decimal, v.FormulaCell("=A1"), "cell.formula", id="formula-without-value"),
+])
+def test_a_bad_cell_says_why_by_its_reason_code(reader, raw, reason):
+    with pytest.raises(v.BadValue) as caught:
+        reader(raw)
+    assert caught.value.reason == reason
