@@ -26,10 +26,10 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
                     f" = {_pct(r.ratio)}；来源：{r.source or '耕地数据表'} 第{r.row}行")
         if r.is_ratio_veto:
             rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH["cultivated_ratio"],
-                         "条款": "七(一)2", "证据": evidence + f"，≥ {_pct(Fraction(a.params.vetoes.cultivated_ratio_threshold))}（精确小数比较）"})
+                         "条款": VETO_CLAUSE["cultivated_ratio"], "证据": evidence + f"，≥ {_pct(Fraction(a.params.vetoes.cultivated_ratio_threshold))}（精确小数比较）"})
         if r.is_area_veto:
             rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH["cultivated_area"],
-                         "条款": "七(一)2", "证据": f"违法占用耕地 {_num(r.illegal_mu, 4)} 亩 ≥ "
+                         "条款": VETO_CLAUSE["cultivated_area"], "证据": f"违法占用耕地 {_num(r.illegal_mu, 4)} 亩 ≥ "
                                                 f"{a.params.vetoes.cultivated_area_threshold_mu} 亩；{evidence}"})
     vetoed = pd.DataFrame(rows, columns=["县级代码", "县（市、区）", "否决情形", "条款", "证据"]).sort_values(
         ["县级代码", "条款"], kind="stable")
