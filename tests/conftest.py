@@ -260,8 +260,9 @@ HEADERS = {
     "scores": ["evaluator", "code", "criterion", "score"],
     "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
     "decisions": ["code", "decision", "reason"],
+    "recusals": ["evaluator", "code", "city", "reason"],
 }
-OPTIONAL_TABLES = ("verification", "decisions")
+OPTIONAL_TABLES = ("verification", "decisions", "recusals")
 
 
 def _anchor_tables() -> dict[str, list[list[Any]]]:

@@ -1,6 +1,7 @@
 """The package's shape (issue 10): the folders show the pipeline and the arrows run one way.
 
-intake → rules → assessment → publish → run / workbench → cli, with the vocabulary, problems,
+intake (and collect, which reads the returned workbooks) → rules → assessment → publish → run →
+workbench → cli, with the vocabulary, problems,
 parameters, divisions, paths and clock at the bottom. A module may import from its own layer or a
 lower one, never a higher one; no rule module reads files; there is no import cycle; no module is
 longer than 400 lines; no code decides by comparing message text.
@@ -19,9 +20,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lib" / "landassess"
 LAYERS = {
     "landassess": 0, "landassess.vocabulary": 0, "landassess.problems": 0, "landassess.paths": 0,
     "landassess.clock": 0, "landassess.divisions": 0, "landassess.params": 0,
-    "landassess.intake": 1,
+    "landassess.intake": 1, "landassess.collect": 1, "landassess.memory": 0,
     "landassess.rules": 2,
-    "landassess.assessment": 3,
+    "landassess.assessment": 3, "landassess.calibration": 3,
     "landassess.publish": 4,
     "landassess.run": 5,
     "landassess.workbench": 6,

@@ -137,19 +137,25 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
     for code in sorted(declared - land_codes):
         problems.append(Problem(
             ERROR, "land_stats", "缺少该县的耕地数据（违法占用耕地面积、新增建设用地占用耕地面积），无法判断七(一)2",
-            file=inputs.files["land_stats"].name, code=code, expected="每个申报县一行耕地数据",
+            file=_file_name(inputs, "land_stats"), code=code, expected="每个申报县一行耕地数据",
             affects_status=True, reason="land.missing"))
     to_score = sorted(c for c in admitted if c not in veto_ids)
+    recused = _stage(cache, ("recused", pin["scores"], pin["recusals"], *_pinned(cache, divisions)),
+                     lambda: scoring.recused_rows(tables["scores"], tables["recusals"], divisions.city_of()))
+    usable_scores = _stage(cache, ("usable", pin["scores"], pin["recusals"], *_pinned(cache, divisions)),
+                           lambda: tables["scores"][~recused.to_numpy()])
     criteria, evaluator_scores = _stage(
-        cache, ("means", pin["scores"], criteria_key(params.rubric), params.scoring.trim, tuple(to_score)),
-        lambda: scoring.criterion_means(tables["scores"], to_score, params.rubric, params.scoring))
+        cache, ("means", pin["scores"], pin["recusals"], criteria_key(params.rubric), params.scoring.trim,
+                tuple(to_score)),
+        lambda: scoring.criterion_means(usable_scores, to_score, params.rubric, params.scoring))
+    problems += _recusal_notices(tables["scores"][recused.to_numpy()], set(to_score), inputs)
     scored = scoring.Scores(criteria, scoring.county_totals(criteria, to_score, params.rubric), evaluator_scores)
     for record in scored.counties[~scored.counties["is_complete"]].itertuples():
         problems.append(Problem(
             ERROR, "scores", "缺少指标评分：" + "、".join(record.missing) + "（不插补）",
-            file=inputs.files["scores"].name, code=record.code,
+            file=_file_name(inputs, "scores"), code=record.code,
             expected="每项指标至少一位评委评分", affects_status=True, reason="score.missing"))
-    problems += _stage(cache, ("unassessed", pin["scores"], inputs.files["scores"].name, tuple(to_score)),
+    problems += _stage(cache, ("unassessed", pin["scores"], _file_name(inputs, "scores"), tuple(to_score)),
                        lambda: _unassessed_scores(tables["scores"], set(to_score), inputs))
     incomplete = {p.code for p in problems if p.affects_status and p.code}
     # A problem in a verification row comes after the ranking: the county is incomplete, but the
@@ -264,12 +270,28 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
     return found
 
 
+def _file_name(inputs: YearInputs, table: str) -> str:
+    """The table's file name as read (``<table>.csv`` when the table was not required this time)."""
+    path = inputs.files.get(table)
+    return path.name if path is not None else f"{table}.csv"
+
+
+def _recusal_notices(recused: pd.DataFrame, assessed: set[str], inputs: YearInputs) -> list[Problem]:
+    """A recused evaluator's scores for an assessed county are not used; said once per evaluator and county."""
+    shown = recused[recused["is_valid"] & recused["code"].isin(assessed)]
+    summary = shown.groupby(["code", "evaluator"], sort=True)["row"].agg(["size", "first"])
+    return [Problem(NOTICE, "scores", f"评委 {evaluator} 对该县回避，其 {count} 条评分不计（SPEC 7.4）",
+                    file=_file_name(inputs, "scores"), code=str(code), row=int(row), value=str(evaluator),
+                    reason="score.recused")
+            for (code, evaluator), count, row in zip(summary.index, summary["size"], summary["first"], strict=True)]
+
+
 def _unassessed_scores(scores: pd.DataFrame, assessed: set[str], inputs: YearInputs) -> list[Problem]:
     """Scores given to a county that is not assessed are ignored, and said so once per county."""
     others = scores[(scores["code"] != "") & ~scores["code"].isin(assessed)]
     summary = others.groupby("code", sort=True)["row"].agg(["size", "first"])
     return [Problem(NOTICE, "scores", f"该县未进入评分范围（未申报、未获推荐、超出名额或被否决），其 {count} 条评分不计",
-                    file=inputs.files["scores"].name, code=str(code), row=int(row), reason="score.not_assessed")
+                    file=_file_name(inputs, "scores"), code=str(code), row=int(row), reason="score.not_assessed")
             for code, count, row in zip(summary.index, summary["size"], summary["first"], strict=True)]
 
 

@@ -105,6 +105,7 @@ TABLE_ZH = {
     "scores": "评分",
     "verification": "查验与异议",
     "decisions": "评审决定",
+    "recusals": "回避",
     "params": "参数",
     "divisions": "区划名单",
 }

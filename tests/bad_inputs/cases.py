@@ -795,3 +795,22 @@ def _(folder: Path) -> None:
       code="320571")
 def _(folder: Path) -> None:
     wb.write_table(folder, "decisions", ["县级代码", "决定", "理由"], [["320571", "先进", "并列"]])
+
+
+# ============================================================================ recusals (回避, SPEC 7.4)
+# A bad recusal row is not applied and makes no county incomplete (the committee fixes the table).
+
+
+@case("recusals-unknown-code", "listed", "recusals", column="县级代码", row=2, code="", text="回避未生效")
+def _(folder: Path) -> None:
+    wb.write_table(folder, "recusals", ["评委", "县级代码", "设区市", "理由"], [["评委甲", "329999", "", "曾任职"]])
+
+
+@case("recusals-neither-county-nor-city", "listed", "recusals", row=2, code="")
+def _(folder: Path) -> None:
+    wb.write_table(folder, "recusals", ["评委", "县级代码", "设区市", "理由"], [["评委甲", "", "", "曾任职"]])
+
+
+@case("recusals-unknown-city", "listed", "recusals", column="设区市", row=2, code="")
+def _(folder: Path) -> None:
+    wb.write_table(folder, "recusals", ["评委", "县级代码", "设区市", "理由"], [["评委甲", "", "上海市", "曾任职"]])

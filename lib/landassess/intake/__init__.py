@@ -94,18 +94,19 @@ class YearInputs:
 
 
 def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
-              today: dt.date | None = None) -> YearInputs:
+              today: dt.date | None = None, optional: tuple[str, ...] = ()) -> YearInputs:
     """Read and parse every table of a year; raise InputError listing all fatal problems.
 
     ``today`` (default: the day of the run) is the latest possible declaration, recommendation
-    and decision date.
+    and decision date. ``optional`` names required tables that may be absent for this reading
+    (the score sheets are made before any score exists).
     """
     with without_cycle_collector():
-        return _load_year(folder, year, params, divisions, today)
+        return _load_year(folder, year, params, divisions, today, optional)
 
 
 def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
-               today: dt.date | None) -> YearInputs:
+               today: dt.date | None, optional: tuple[str, ...] = ()) -> YearInputs:
     folder = Path(folder)
     today = today or china_today()  # SPEC 7.2: the date in China, not the machine's zone
     if not folder.is_dir():
@@ -124,7 +125,7 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             continue
         if found is None:
             problem = missing_file_problem(folder, spec)
-            if problem is None:  # an optional table that is absent
+            if problem is None or (name in optional and problem.reason == "file.missing"):  # absent, optional
                 tables[name] = empty_table(name)
             else:
                 fatal_problems.append(problem)

@@ -102,6 +102,7 @@ class RawTable:
     header_keys: list[list[str]] = field(default_factory=list)  # label keys tried per position
     notices: list[Problem] = field(default_factory=list)  # title rows, unknown columns, …
     row_flags: dict[int, RowFlag] = field(default_factory=dict)  # body index → why it is unreliable
+    sources: list[dict[str, str]] | None = None  # per body row: where ``collect`` read it (SOURCE_COLUMNS)
 
 
 def column_letter(position: int) -> str:

@@ -181,6 +181,7 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
         pd.Series(body.index.to_numpy() + 1, dtype="int64"),
         mapping=header.mapping, header_keys=header.keys,
     )
+    _take_sources(raw)
     raw.notices = _layout_notices(spec, raw, sheet, cells, header)
     body_index = {int(r): i for i, r in enumerate(body.index)}
     raw.row_flags = {body_index[r]: flag for r, flag in sheet.row_flags.items() if r in body_index}
@@ -193,6 +194,25 @@ def read_raw_table(path: Path, table: str, extra_keys: Callable[[str], bool] | N
         for i, flag in _wide_rows(raw, header).items():
             raw.row_flags.setdefault(i, flag)
     return raw
+
+
+SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row", "source_cells")
+"""The last columns of a table written by ``landassess collect``: where each row was read."""
+
+
+def _take_sources(raw: RawTable) -> None:
+    """Move ``collect``'s source columns (the last four) out of the table into ``raw.sources``."""
+    labels = [str(label).strip() for label in raw.header]
+    if len(labels) < 4 or tuple(labels[-4:]) != SOURCE_COLUMNS:
+        return
+    width = len(labels) - 4
+    block = raw.frame.reindex(columns=range(width, width + 4))
+    raw.sources = [dict(zip(SOURCE_COLUMNS, ("" if x is None else str(x) for x in values), strict=True))
+                   for values in block.itertuples(index=False, name=None)]
+    raw.frame = raw.frame[[c for c in raw.frame.columns if c < width]]
+    raw.header = raw.header[:width]
+    raw.header_keys = raw.header_keys[:width]
+    raw.mapping = {p: name for p, name in raw.mapping.items() if p < width}
 
 
 def _wide_rows(raw: RawTable, header: _Header) -> dict[int, RowFlag]:

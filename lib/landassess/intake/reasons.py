@@ -68,6 +68,7 @@ REASONS: dict[str, str] = {
     "row.verified_missing": "a media exposure without its verified flag",
     "row.duplicate": "a repeated row with the same content (counted once)",
     "row.conflict": "repeated rows that disagree",
+    "row.recusal_scope": "a recusal names neither a county nor a city",
     # Dates against the run day and the deadlines (SPEC 2, 六).
     "date.future": "a date after the day of the run",
     "date.late": "a declaration or recommendation after its deadline (六(一), 六(二))",

@@ -12,6 +12,7 @@ from __future__ import annotations
 from landassess.intake import checks
 from landassess.intake import values as v
 from landassess.intake.columns import Column, FromDivisions, TableSpec
+from landassess.intake.recusals import parse_recusals
 from landassess.intake.scores import parse_scores
 from landassess.vocabulary import BONUS_KINDS, DECISIONS, EVENT_VETO_TYPES
 
@@ -115,6 +116,13 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
         Column("decided_on", "日期", False, ("决定日期",), parser=v.parse_date, affects=False, invalidates=False,
                checks=(checks.not_in_future("decided_on", "决定日期", affects=False, invalidates=False),)),
     ), optional=True, checks=(checks.no_duplicates(["code"], "评审决定", compare=["decision"], affects=False),)),
+    # 回避 (SPEC 7.4): an evaluator's scores for a county (or a whole city) are not used.
+    TableSpec("recusals", (
+        Column("evaluator", "评委", True, ("评估人员", "评分人"), parser=v.required_text("评委", canonical=True)),
+        Column("code", "县级代码", False, ("代码", "区划代码", "行政区划代码", "县代码"), parser=v.parse_code),
+        Column("city", "设区市", False, ("所属设区市", "市"), parser=_CITY),
+        Column("reason", "理由", False, ("原因", "回避理由"), parser=v.parse_text),
+    ), optional=True, one_of=("code", "city"), parse=parse_recusals),
 )}
 """The input tables (SPEC 4), by English name, in the order they are read."""
 TABLE_ORDER = list(TABLES)

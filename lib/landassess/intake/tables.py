@@ -8,6 +8,7 @@ Year-level problems (a missing required column, no data rows, no row naming a co
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -53,6 +54,8 @@ def empty_table(name: str) -> pd.DataFrame:
     columns = {
         "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
         "decisions": ["code", "decision", "reason", "decided_by", "decided_on"],
+        "recusals": ["evaluator", "code", "city", "reason"],
+        "scores": ["evaluator", "code", "criterion", "score"],
     }[name]
     frame = pd.DataFrame(columns=["file", "sheet", "row", "is_valid", *columns])
     return frame.astype({"is_valid": bool})
@@ -80,10 +83,13 @@ def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions:
     if spec.needs_rows and raw.frame.empty:
         raise InputError([fatal(spec.name, f"{spec.zh}表只有表头，没有数据行，无法评估该年度", found,
                                 "表头下至少一行数据", reason="table.no_rows")])
+    start = len(problems)
     problems.extend(raw.notices)
     ctx = _Context(spec, raw, raw.mapping, problems, divisions, params, year, today)
     table = parse_table(ctx)
     _flag_unreliable_rows(ctx, table)
+    if raw.sources is not None:
+        problems[start:] = [_at_source(p, raw, spec) for p in problems[start:]]
     if spec.needs_rows and not (table["code"] != "").any():
         # Like a table without rows: no row names a county (a shifted or garbled code column).
         cells = cells_of(ctx, "code")
@@ -93,6 +99,29 @@ def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions:
                                 + (f"，如“{example}”" if example else "，均为空") + "），无法评估该年度", found,
                                 "名单中的6位县级行政区划代码", reason="table.no_codes")])
     return table
+
+
+def _at_source(problem: Problem, raw, spec: TableSpec) -> Problem:
+    """A problem in a collected table, located in the returned workbook it came from (SPEC 7.4).
+
+    The 补正通知 then cites the county's own file and cell, not a row of the merged table.
+    """
+    if problem.file != raw.file.name or problem.row is None:
+        return problem
+    matches = (raw.rows == problem.row).to_numpy().nonzero()[0]
+    if not len(matches):
+        return problem
+    source = raw.sources[int(matches[0])]
+    if not source.get("source_file"):
+        return problem
+    name = next((raw.mapping[p] for p, label in enumerate(raw.header)
+                 if label == problem.column and p in raw.mapping), "")
+    letters = dict(part.split("=", 1) for part in source.get("source_cells", "").split(";") if "=" in part)
+    letter, row = letters.get(name, ""), source.get("source_row", "")
+    labels = {c.name: c.zh for c in spec.columns}
+    return replace(problem, file=source["source_file"], sheet=source.get("source_sheet", ""),
+                   row=int(row) if row.isdigit() else None, cell=f"{letter}{row}" if letter and row else "",
+                   column=labels.get(name, problem.column))
 
 
 def _flag_unreliable_rows(ctx: _Context, table: pd.DataFrame) -> None:

@@ -118,3 +118,19 @@ def county_totals(stats: pd.DataFrame, codes: list[str], rubric: Rubric) -> pd.D
             row[dimension] = subtotals[dimension] if not missing else None
         rows.append(row)
     return pd.DataFrame(rows, columns=["code", "missing", "is_complete", "base", *dimension_ids])
+
+
+def recused_rows(scores: pd.DataFrame, recusals: pd.DataFrame, city_of: dict[str, str]) -> pd.Series:
+    """Which score rows come from an evaluator recused (回避) from the county or its whole city.
+
+    Such a score is not used: a criterion's mean is over the evaluators who are not recused, and
+    trimming counts only the evaluators whose scores are used (SPEC 7.4). Invalid recusal rows
+    (a problem in the recusals table) do not apply.
+    """
+    valid = recusals[recusals["is_valid"]] if len(recusals) else recusals
+    by_county = set(zip(valid["evaluator"], valid["code"], strict=True)) if len(valid) else set()
+    by_city = set(zip(valid["evaluator"], valid["city"], strict=True)) if len(valid) else set()
+    if not by_county and not by_city:
+        return pd.Series(False, index=scores.index)
+    return pd.Series([(e, c) in by_county or (e, city_of.get(c, "")) in by_city
+                      for e, c in zip(scores["evaluator"], scores["code"], strict=True)], index=scores.index)

@@ -53,8 +53,47 @@ def scoring_section(a: Assessment) -> HTMLFragment:
               f"计算全程精确，只在显示和排名时四舍五入到{rounding}。缺少评分的指标不插补，该县为“材料不全”。</p>"
               f"<h3>各县指标平均分</h3>{_table(table)}"
               f"<h3>评委分歧（极差超过满分的 {_share_pct(share)}）</h3>{_table(flags, empty='没有评委分歧超过阈值的指标。')}"
-              f"<h3>评估指标（假设口径）</h3>{_table(rubric)}")
+              f"<h3>评估指标（假设口径）</h3>{_table(rubric)}"
+              f"{_recusals(a)}{_calibration(a)}")
     return _section("scoring", "五、评分", markup, a)
+
+
+def _recusals(a: Assessment) -> str:
+    """The recusals (回避) of the year, as applied."""
+    table = a.inputs.tables.get("recusals")
+    if table is None or not len(table):
+        return "<h3>评委回避</h3><p class='la-note'>本年度没有回避记录。</p>"
+    names, valid = a.divisions.name_of(), table[table["is_valid"]]
+    shown = pd.DataFrame({
+        "评委": valid["evaluator"],
+        "回避对象": [f"{names.get(c, c)}（{c}）" if c else f"{city}（整个设区市）"
+                 for c, city in zip(valid["code"], valid["city"], strict=True)],
+        "理由": valid["reason"].fillna(""),
+    })
+    return ("<h3>评委回避</h3><p class='la-note'>回避评委对该县的评分不计入；该县每项指标的平均分只取未回避评委的评分，"
+            "去极值也只计这些评委。</p>" + _table(shown))
+
+
+def _calibration(a: Assessment) -> str:
+    """Each evaluator's offset from the panel, and whose absence would change a title (flags only)."""
+    from landassess.calibration import evaluator_influence, evaluator_offsets
+
+    offsets = evaluator_offsets(a)
+    if offsets.empty:
+        return ""
+    influence = evaluator_influence(a)
+    names = a.divisions.name_of()
+    title = {"model": "模范", "advanced": "先进", "": "无称号"}
+    changes = dict(zip(influence["evaluator"], influence["changes"], strict=True))
+    shown = pd.DataFrame({
+        "评委": offsets["evaluator"], "参与比较的评分": offsets["scored"],
+        "与其他评委平均分之差（分）": [f"{float(x):+.2f}" for x in offsets["offset"]],
+        "去掉该评委的评分后称号变化": ["；".join(f"{names.get(c, c)}：{title[o]}→{title[w]}" for c, o, w in changes[e])
+                              if e in changes else "无" for e in offsets["evaluator"]],
+    })
+    return ("<h3>评委校准（仅供参考，不改变结果）</h3><p class='la-note'>差值为该评委每项评分减去同一县同一指标其他评委平均分的"
+            "平均数：正数表示偏宽松，负数表示偏严格。最后一列是去掉该评委全部评分、按同样规则重算后称号的变化。</p>"
+            + _table(shown))
 
 
 # --------------------------------------------------------------------------- 6 加分
