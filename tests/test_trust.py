@@ -145,7 +145,8 @@ def test_validate_writes_correction_notices_per_county(tmp_path):
                       "--notices", str(notices))
     assert proc.returncode == 1
     names = sorted(p.name.split("-")[0] for p in notices.iterdir() if p.suffix == ".xlsx")
-    assert names == ["320481", "320682", "321183", "321202", "321323"]
+    # Two counties' own problems; recommendation problems go to the recommending city (SPEC 7.4).
+    assert names == ["320481", "320682", "南京市", "宿迁市", "泰州市"]
 
 
 @pytest.mark.parametrize("value", [

@@ -7,6 +7,7 @@ report can explain each county's status from the inputs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -197,7 +198,21 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
         year=year, params=params, divisions=divisions, inputs=inputs, counties=counties,
         veto_events=event_judgements, land=land, understatement=understatement,
         recommendations=judged_recs, quotas=quotas, scores=scored, bonus_events=bonus_judgements,
-        ranked=ranked, decisions=decisions, draw=draw, outcomes=outcomes, problems=problems)
+        ranked=ranked, decisions=decisions, draw=draw, outcomes=outcomes,
+        problems=_located(_with_party(problems, tables["recommendations"]), inputs))
+
+
+def _with_party(problems: list[Problem], recommendations: pd.DataFrame) -> list[Problem]:
+    """A recommendation's problem is the recommending city's to correct (its 补正通知, not the county's)."""
+    city_of_row = dict(zip(zip(recommendations["file"], recommendations["row"], strict=True),
+                           recommendations["city"].fillna(""), strict=True)) if len(recommendations) else {}
+    return [dataclasses.replace(p, party=city_of_row.get((p.file, p.row), "") or "")
+            if p.table == "recommendations" and not p.party else p for p in problems]
+
+
+def _located(problems: list[Problem], inputs: YearInputs) -> list[Problem]:
+    """Rows collected from returned workbooks: problems cite the sender's file and cell (SPEC 7.4)."""
+    return [inputs.at_source(p) for p in problems] if inputs.locators else problems
 
 
 def _judge_vetoes(tables: dict[str, pd.DataFrame], thresholds: Vetoes, year: int) -> tuple:

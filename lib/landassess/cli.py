@@ -72,6 +72,13 @@ def _year_range(text: str) -> list[int]:
     return sorted(set(years))
 
 
+def _names(text: str) -> list[str]:
+    names = [n.strip() for n in text.replace("，", ",").split(",") if n.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("名单为空")
+    return names
+
+
 def _jobs(text: str) -> int:
     try:
         jobs = int(text)
@@ -129,10 +136,25 @@ def build_parser() -> argparse.ArgumentParser:
                           help="补正通知的输出文件夹（默认 outputs/<Y>-补正通知/），每个有问题的县一个 .xlsx")
     validate.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
-    template = commands.add_parser("template", help="生成县级申报材料模板（.xlsx，含填表说明、下拉选项、锁定表头）",
-                                   description="生成申报、否决事项、加分事项三张表的 Excel 模板。", epilog=EPILOG)
+    template = commands.add_parser(
+        "template", help="生成发给各县、各设区市、各评委的 Excel 模板（含填表说明、下拉选项、锁定表头）",
+        description="生成模板：每县一份申报材料（申报、否决事项、加分事项），每市一份推荐名单；给出 --data 时，"
+                    "再按已推荐的县为每位评委生成评分表（回避的县置灰）。", epilog=EPILOG)
     template.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     template.add_argument("--out", type=Path, help="输出文件夹（默认 templates/<Y>/）")
+    template.add_argument("--data", type=Path, help="该年度输入文件夹（已有申报、推荐、耕地数据）：据此生成评委评分表")
+    template.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（名额比例、截止日期、评估细则）")
+    template.add_argument("--evaluators", type=_names, help="评委名单，逗号分隔（默认：评分表或回避表中的评委）")
+
+    collect = commands.add_parser(
+        "collect", help="收集交回的模板（县级申报材料、设区市推荐名单、评委评分表），写出该年度的输入表",
+        description="读取文件夹（含子文件夹）中交回的工作簿，按内容识别，写出 declarations、veto_events、"
+                    "bonus_events、recommendations、scores 表；每行记住来源文件和单元格。", epilog=EPILOG)
+    collect.add_argument("--year", type=_year, required=True, help="评估年度 Y")
+    collect.add_argument("--from", dest="source", type=Path, required=True, help="交回的工作簿所在文件夹")
+    collect.add_argument("--data", type=Path, help="写出输入表的文件夹（默认 data/<Y>/；其中省厅的耕地数据等文件保持不变）")
+    collect.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
+    collect.add_argument("--evaluators", type=_names, help="本年度评委名单，逗号分隔（名单外的评分表报告为问题）")
 
     batch = commands.add_parser("batch", help="并行评估多个年度，并写出 outputs/index.html 汇总页",
                                 description="并行评估多个年度（进程数 = CPU 核数）。", epilog=EPILOG)
@@ -214,20 +236,46 @@ def cmd_validate(args: argparse.Namespace) -> int:
 def cmd_template(args: argparse.Namespace) -> int:
     from landassess.divisions import load_divisions
     from landassess.params import ParamsError, load_params
+    from landassess.publish import return_forms
     from landassess.publish.forms import write_templates
     from landassess.run.ownership import TEMPLATES, OwnedFolder
 
     out = args.out or Path("templates") / str(args.year)
     try:
-        params = load_params(args.year)
+        params = load_params(args.year, args.params)
     except ParamsError as error:
         raise RunError(EXIT_INPUT, str(error)) from error
     divisions = load_divisions(params.divisions.file)
-    with OwnedFolder(out, TEMPLATES) as folder:
+    plan = None
+    if args.data:
+        plan = return_forms.score_sheet_plan(args.data, args.year, params, divisions, args.evaluators or ())
+        if not plan[1]:
+            raise RunError(EXIT_USAGE, "没有评委名单：请用 --evaluators 给出（如 --evaluators 评委甲,评委乙）")
+    parts = {"县级申报材料": return_forms.write_county_forms, "设区市推荐名单": return_forms.write_city_forms}
+    with OwnedFolder(out, TEMPLATES, protect=[args.data] if args.data else []) as folder:
         paths = write_templates(folder.path, args.year, divisions)
-        folder.commit(manifest_files=[p.name for p in paths], year=args.year)
-    _print("已生成模板：" + "、".join(str(folder.out / p.name) for p in paths))
+        counts = {}
+        for name, write in parts.items():
+            (folder.path / name).mkdir()
+            counts[name] = len(write(folder.path / name, args.year, divisions, params))
+        if plan is not None:
+            (folder.path / "评委评分表").mkdir()
+            counts["评委评分表"] = len(return_forms.write_score_sheets(
+                folder.path / "评委评分表", args.year, params, plan[0], plan[1], plan[2]))
+        folder.commit(manifest_files=[p.name for p in paths] + list(counts), year=args.year)
+    _print(f"已生成模板（{folder.out}）：" + "；".join(f"{name} {n} 份" for name, n in counts.items())
+           + "；通用表格：" + "、".join(p.name for p in paths))
     return EXIT_OK
+
+
+def cmd_collect(args: argparse.Namespace) -> int:
+    from landassess.run.collect import collect_year, format_collected
+    from landassess.vocabulary import ERROR
+
+    data = args.data or Path("data") / str(args.year)
+    collected, _ = collect_year(args.year, args.source, data, args.params, args.evaluators)
+    _print(format_collected(collected, data))
+    return EXIT_PROBLEMS if any(p.severity == ERROR for p in collected.problems) else EXIT_OK
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
@@ -256,7 +304,7 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
-               "template": cmd_template, "whatif": cmd_whatif}[args.command]
+               "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect}[args.command]
     from landassess.run.ownership import BusyError, OwnershipError
 
     try:
@@ -271,8 +319,8 @@ def main(argv: list[str] | None = None) -> int:
         _print("已中断。", error=True)
         return 130
     except Exception as error:
-        if type(error).__name__ in ("ParamsError", "DivisionsError"):  # not imported here: keeps start-up light
-            _print(str(error), error=True)
+        if any(c.__name__ == "InputError" for c in type(error).__mro__):  # not imported: keeps start-up light
+            _print(f"输入无法使用：\n{error}", error=True)  # fatal problems, parameters, divisions: exit 3
             return EXIT_INPUT
         # A bug: say so in Chinese, with where it happened, for the developers.
         frame = error.__traceback__

@@ -19,7 +19,7 @@ from landassess.vocabulary import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
 
 COLUMNS = [
     "severity", "table", "file", "sheet", "row", "column", "cell", "value", "expected",
-    "message", "code", "affects_status", "reason",
+    "message", "code", "affects_status", "reason", "party",
 ]
 
 
@@ -45,6 +45,8 @@ class Problem:
     affects_status: bool = field(default=False)
     reason: str = ""
     """A stable reason code (``score.missing``, ``land.missing``, ``cell.date``): code decides by it."""
+    party: str = ""
+    """Who must correct it when that is not the county: the recommending city (设区市)."""
 
     def located(self) -> str:
         """One line: where, what was found, what was expected."""

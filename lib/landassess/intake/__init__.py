@@ -88,9 +88,15 @@ class YearInputs:
     file_hashes: dict[str, str] = field(default_factory=dict)
     is_demo: bool = False
     demo_label: str = ""
+    locators: dict = field(default_factory=dict)  # file name → where collect read its rows
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
+
+    def at_source(self, problem: Problem) -> Problem:
+        """The problem located in the returned workbook its row was collected from (or unchanged)."""
+        locate = self.locators.get(problem.file)
+        return locate(problem) if locate is not None else problem
 
 
 def load_year(folder: Path, year: int, params: Params, divisions: Divisions,
@@ -116,6 +122,7 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
     fatal_problems: list[Problem] = []
     tables: dict[str, pd.DataFrame] = {}
     files: dict[str, Path] = {}
+    locators: dict = {}
     for name, spec in TABLES.items():
         found = find_table_file(folder, spec)
         if isinstance(found, list):
@@ -132,7 +139,7 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             continue
         files[name] = found
         try:
-            tables[name] = read_table(found, spec, problems, divisions, params, year, today)
+            tables[name] = read_table(found, spec, problems, divisions, params, year, today, locators)
         except InputError as error:
             fatal_problems.extend(error.problems)
     if fatal_problems:
@@ -141,5 +148,5 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
     return YearInputs(
         year=year, folder=folder, tables=tables, problems=problems, files=files,
         file_hashes={n: sha256_file(p) for n, p in files.items()},
-        is_demo=is_demo, demo_label=demo_label,
+        is_demo=is_demo, demo_label=demo_label, locators=locators,
     )

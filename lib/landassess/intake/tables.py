@@ -62,8 +62,11 @@ def empty_table(name: str) -> pd.DataFrame:
 
 
 def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions: Divisions,
-               params: Params, year: int, today: dt.date) -> pd.DataFrame:
-    """Read and parse one table's file; year-level problems raise InputError."""
+               params: Params, year: int, today: dt.date, locators: dict | None = None) -> pd.DataFrame:
+    """Read and parse one table's file; year-level problems raise InputError.
+
+    A table written by ``collect`` adds its :func:`source_locator` to ``locators`` (by file name).
+    """
     lookup = criterion_lookup(params) if spec.name == "scores" else {}
     raw = read_raw_table(found, spec.name,
                          (lambda key: criterion_of_label(key, lookup) is not None) if lookup else None)
@@ -89,7 +92,10 @@ def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions:
     table = parse_table(ctx)
     _flag_unreliable_rows(ctx, table)
     if raw.sources is not None:
-        problems[start:] = [_at_source(p, raw, spec) for p in problems[start:]]
+        locate = source_locator(raw, spec)
+        problems[start:] = [locate(p) for p in problems[start:]]
+        if locators is not None:
+            locators[found.name] = locate
     if spec.needs_rows and not (table["code"] != "").any():
         # Like a table without rows: no row names a county (a shifted or garbled code column).
         cells = cells_of(ctx, "code")
@@ -101,27 +107,31 @@ def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions:
     return table
 
 
-def _at_source(problem: Problem, raw, spec: TableSpec) -> Problem:
-    """A problem in a collected table, located in the returned workbook it came from (SPEC 7.4).
+def source_locator(raw, spec: TableSpec):
+    """For a table written by ``collect``: a function locating a problem in the sender's workbook.
 
-    The 补正通知 then cites the county's own file and cell, not a row of the merged table.
+    A problem on a row of the collected table (from intake or from a rule) is moved to the file,
+    sheet and cell the row was read from, so the 补正通知 cites the county's own file and cell,
+    not a row of the merged table (SPEC 7.4). Other problems are returned unchanged.
     """
-    if problem.file != raw.file.name or problem.row is None:
-        return problem
-    matches = (raw.rows == problem.row).to_numpy().nonzero()[0]
-    if not len(matches):
-        return problem
-    source = raw.sources[int(matches[0])]
-    if not source.get("source_file"):
-        return problem
-    name = next((raw.mapping[p] for p, label in enumerate(raw.header)
-                 if label == problem.column and p in raw.mapping), "")
-    letters = dict(part.split("=", 1) for part in source.get("source_cells", "").split(";") if "=" in part)
-    letter, row = letters.get(name, ""), source.get("source_row", "")
+    by_row = {int(r): source for r, source in zip(raw.rows, raw.sources, strict=True)}
+    names = {c.zh: c.name for c in spec.columns} | {
+        label: raw.mapping[p] for p, label in enumerate(raw.header) if p in raw.mapping}
     labels = {c.name: c.zh for c in spec.columns}
-    return replace(problem, file=source["source_file"], sheet=source.get("source_sheet", ""),
-                   row=int(row) if row.isdigit() else None, cell=f"{letter}{row}" if letter and row else "",
-                   column=labels.get(name, problem.column))
+    file_name = raw.file.name
+
+    def locate(problem: Problem) -> Problem:
+        source = by_row.get(problem.row) if problem.file == file_name and problem.row is not None else None
+        if not source or not source.get("source_file"):
+            return problem
+        name = names.get(problem.column, "")
+        letters = dict(part.split("=", 1) for part in source.get("source_cells", "").split(";") if "=" in part)
+        letter, row = letters.get(name, ""), source.get("source_row", "")
+        return replace(problem, file=source["source_file"], sheet=source.get("source_sheet", ""),
+                       row=int(row) if row.isdigit() else None, cell=f"{letter}{row}" if letter and row else "",
+                       column=labels.get(name, problem.column))
+
+    return locate
 
 
 def _flag_unreliable_rows(ctx: _Context, table: pd.DataFrame) -> None:

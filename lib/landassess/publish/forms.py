@@ -127,24 +127,36 @@ def cell_reference(problem: Problem) -> str:
 
 def write_correction_notices(problems: list[Problem], folder: Path, year: int,
                              divisions: Divisions) -> list[Path]:
-    """One 补正通知 workbook per county with problems (errors), listing each problem."""
+    """One 补正通知 workbook per county with problems (errors), listing each problem.
+
+    A problem of a city's recommendation list (``party``: the recommending city) goes to that
+    city's notice, not to the county it names.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
-    by_code: dict[str, list[Problem]] = {}
+    names, cities = divisions.name_of(), divisions.city_of()
+    by_party: dict[tuple[str, str], list[Problem]] = {}
     for problem in problems:
-        if problem.severity == ERROR and problem.code in divisions.name_of():
-            by_code.setdefault(problem.code, []).append(problem)
+        if problem.severity != ERROR:
+            continue
+        if problem.party in divisions.cities:
+            by_party.setdefault(("city", problem.party), []).append(problem)
+        elif problem.code in names:
+            by_party.setdefault(("county", problem.code), []).append(problem)
     folder = Path(folder)
     written = []
-    if by_code:
+    if by_party:
         folder.mkdir(parents=True, exist_ok=True)
-    names, cities = divisions.name_of(), divisions.city_of()
-    for code, items in sorted(by_code.items()):
+    for (kind, who), items in sorted(by_party.items()):
+        if kind == "city":
+            heading, file_name = f"{who}（推荐名单）", f"{_safe_file_part(who)}-推荐名单-补正通知.xlsx"
+        else:
+            heading, file_name = f"{names[who]}（{cities[who]}，{who}）", f"{who}-{_safe_file_part(names[who])}-补正通知.xlsx"
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "补正通知"
-        sheet.append([f"{year} 年度土地执法模范县创建活动 材料补正通知 — {names[code]}（{cities[code]}，{code}）"])
+        sheet.append([f"{year} 年度土地执法模范县创建活动 材料补正通知 — {heading}"])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append(["经核对，贵单位报送或涉及贵单位的材料存在以下问题，请核实并补正后重新报送："])
         sheet.append(["序号", "表", "文件", "位置", "发现的内容", "应填写", "说明"])
@@ -159,7 +171,7 @@ def write_correction_notices(problems: list[Problem], folder: Path, year: int,
         for row in sheet.iter_rows(min_row=4):
             for cell in row:
                 cell.alignment = Alignment(wrap_text=True, vertical="top")
-        path = folder / f"{code}-{_safe_file_part(names[code])}-补正通知.xlsx"
+        path = folder / file_name
         save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
         written.append(path)
     return written

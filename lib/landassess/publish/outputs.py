@@ -103,7 +103,7 @@ def write_problems_csv(assessment: Assessment, path: Path) -> None:
     frame["table"] = frame["table"].map(lambda t: TABLE_ZH.get(t, t))
     frame = frame.drop(columns=["affects_status"]).rename(columns={
         "severity": "级别", "table": "表", "file": "文件", "sheet": "工作表", "row": "行", "column": "列",
-        "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码", "reason": "问题代码"})
+        "cell": "单元格", "value": "值", "expected": "应为", "message": "说明", "code": "县级代码", "reason": "问题代码", "party": "责任单位"})
     write_csv(frame, path, encoding="utf-8-sig")
 
 

@@ -66,5 +66,5 @@ def _write_notices(problems: list[Problem], notices: Path, data: Path, year: int
         written = write_correction_notices(problems, folder.path, year, divisions) if has_errors else []
         folder.commit(manifest_files=[p.name for p in written], year=year)
     if written:
-        return [f"已为 {len(written)} 个县生成补正通知：{folder.out}"]
+        return [f"已生成 {len(written)} 份补正通知（各县一份；推荐名单的问题发给推荐的设区市）：{folder.out}"]
     return [f"补正通知文件夹 {folder.out} 已清空（没有需要补正的县）"]

@@ -1,0 +1,131 @@
+"""Merge the returned workbooks into the year's input tables, and say who returned what.
+
+Nothing collected is dropped silently. The same county (or city) returned twice: identical
+contents are kept once (a notice); different contents are both kept, so intake reports the
+duplicate and the county is ``incomplete`` until the office says which is right. Two score sheets
+from the same evaluator: cells that agree are kept once; cells that disagree are not used and
+each is a located problem (the county is ``incomplete`` if nobody else scored that criterion).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from landassess.collect.layout import CITY, COUNTY, EVALUATOR, FORM_ZH
+from landassess.collect.reader import SOURCE_COLUMNS, Returned
+from landassess.divisions import Divisions
+from landassess.problems import Problem
+from landassess.vocabulary import ERROR, NOTICE
+
+TABLE_COLUMNS = {
+    "declarations": ["code", "name", "city", "declared_on", "self_illegal_cultivated_area",
+                     "self_construction_cultivated_area", "area_unit", "contact", "phone"],
+    "veto_events": ["code", "type", "date", "authority_level", "verified", "reference", "description"],
+    "bonus_events": ["code", "kind", "level", "document_no", "date", "title"],
+    "recommendations": ["city", "code", "order", "recommended_on"],
+    "scores": ["evaluator", "code", "criterion", "score"],
+}
+"""The tables ``collect`` writes, with their columns (plus the source columns)."""
+
+
+@dataclass
+class Collected:
+    """The year's tables from the returned workbooks, the problems, and who returned what."""
+
+    tables: dict[str, pd.DataFrame]
+    problems: list[Problem] = field(default_factory=list)
+    returns: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per workbook
+    counties: pd.DataFrame = field(default_factory=pd.DataFrame)  # county: returned from which file
+    cities: pd.DataFrame = field(default_factory=pd.DataFrame)
+    evaluators: pd.DataFrame = field(default_factory=pd.DataFrame)  # evaluator × county: criteria scored
+
+
+def _content(rows: list[dict[str, str]]) -> list[tuple]:
+    return sorted(tuple(sorted((k, v) for k, v in r.items() if k not in SOURCE_COLUMNS)) for r in rows)
+
+
+def _dedupe(group: list[Returned], kind_zh: str, who: str, problems: list[Problem], code: str) -> list[Returned]:
+    """Several workbooks from one sender: identical → the first; different → all, with a problem."""
+    if len(group) < 2:
+        return group
+    files = "、".join(r.name for r in group)
+    first = {t: _content(rows) for t, rows in group[0].rows.items()}
+    if all({t: _content(rows) for t, rows in r.rows.items()} == first for r in group[1:]):
+        problems.append(Problem(NOTICE, "declarations" if kind_zh == FORM_ZH[COUNTY] else "recommendations",
+                                f"{who}的{kind_zh}收到 {len(group)} 份，内容相同，只收集一份（{group[0].name}）",
+                                file=group[0].name, value=files, code=code, reason="collect.duplicate_same"))
+        return group[:1]
+    problems.append(Problem(ERROR, "declarations" if kind_zh == FORM_ZH[COUNTY] else "recommendations",
+                            f"{who}的{kind_zh}收到 {len(group)} 份且内容不同（{files}），都已收集，请确认以哪一份为准",
+                            file=group[0].name, value=files, code=code, affects_status=kind_zh == FORM_ZH[COUNTY],
+                            reason="collect.duplicate_differs"))
+    return group
+
+
+def _merge_scores(sheets: list[Returned], problems: list[Problem]) -> list[dict[str, str]]:
+    """Score rows of all sheets; the same evaluator's disagreeing cells are not used."""
+    cells: dict[tuple[str, str, str], list[dict[str, str]]] = {}
+    for sheet in sheets:
+        for row in sheet.rows.get("scores", []):
+            cells.setdefault((row["evaluator"], row["code"], row["criterion"]), []).append(row)
+    rows = []
+    for (evaluator, code, criterion), found in sorted(cells.items()):
+        values = {r["score"] for r in found}
+        if len(values) == 1:
+            rows.append(found[0])
+            continue
+        where = "；".join(f"{r['source_file']} {r['source_sheet']}!{r['source_cells'].rsplit('=', 1)[1]}{r['source_row']}"
+                         f" = {r['score']}" for r in found)
+        problems.append(Problem(ERROR, "scores", f"评委 {evaluator} 的两份评分表对 {criterion} 的评分不一致（{where}），均未采用",
+                                file=found[0]["source_file"], sheet=found[0]["source_sheet"],
+                                row=int(found[0]["source_row"]), value="、".join(sorted(values)), code=code,
+                                expected="同一评委对同一指标只有一个评分", reason="collect.scores_disagree"))
+    return rows
+
+
+def merge_returned(returned: list[Returned], divisions: Divisions, criteria: list[str],
+                   evaluators: list[str] | None = None) -> Collected:
+    """Merge the workbooks read from a folder into the year's tables and the returns overview."""
+    problems = [p for r in returned for p in r.problems]
+    names, city_of = divisions.name_of(), divisions.city_of()
+    by_form: dict[str, dict[str, list[Returned]]] = {COUNTY: {}, CITY: {}, EVALUATOR: {}}
+    for item in sorted(returned, key=lambda r: r.name):
+        if item.form in by_form and item.rows:
+            by_form[item.form].setdefault(item.who, []).append(item)
+    kept: list[Returned] = []
+    for code, group in sorted(by_form[COUNTY].items()):
+        kept += _dedupe(group, FORM_ZH[COUNTY], names.get(code, code), problems, code)
+    for city, group in sorted(by_form[CITY].items()):
+        kept += _dedupe(group, FORM_ZH[CITY], city, problems, "")
+    sheets = [r for group in by_form[EVALUATOR].values() for r in group]
+    known = set(evaluators or [])
+    for sheet in sheets:
+        if evaluators and sheet.who not in known:
+            problems.append(Problem(ERROR, "scores", f"评委“{sheet.who}”不在本年度的评委名单中，其评分未收集",
+                                    file=sheet.name, value=sheet.who, expected="、".join(evaluators),
+                                    reason="collect.unknown_evaluator"))
+    sheets = [s for s in sheets if not evaluators or s.who in known]
+    tables = {}
+    for table, columns in TABLE_COLUMNS.items():
+        rows = _merge_scores(sheets, problems) if table == "scores" else \
+            [row for item in kept for row in item.rows.get(table, [])]
+        tables[table] = pd.DataFrame(rows, columns=[*columns, *SOURCE_COLUMNS]).fillna("")
+    returns = pd.DataFrame([{"文件": r.name, "类型": FORM_ZH.get(r.form or "", "未识别"),
+                             "单位或评委": names.get(r.who, r.who), "问题": sum(p.severity == ERROR for p in r.problems)}
+                            for r in sorted(returned, key=lambda r: r.name)])
+    counties = pd.DataFrame([{"县级代码": code, "县（市、区）": names[code], "设区市": city_of[code],
+                              "已交回": "是" if code in by_form[COUNTY] else "否",
+                              "文件": "、".join(r.name for r in by_form[COUNTY].get(code, []))}
+                             for code in divisions.codes])
+    cities = pd.DataFrame([{"设区市": city, "已交回": "是" if city in by_form[CITY] else "否",
+                            "文件": "、".join(r.name for r in by_form[CITY].get(city, []))} for city in divisions.cities])
+    scores = tables["scores"]
+    everyone = sorted(set(evaluators or []) | set(by_form[EVALUATOR]))
+    counted = scores.groupby(["code", "evaluator"]).size() if len(scores) else pd.Series(dtype=int)
+    scored_codes = sorted(set(scores["code"])) if len(scores) else []
+    matrix = pd.DataFrame([{"县级代码": code, "县（市、区）": names.get(code, code),
+                            **{e: f"{int(counted.get((code, e), 0))}/{len(criteria)}" for e in everyone}}
+                           for code in scored_codes])
+    return Collected(tables, problems, returns, counties, cities, matrix)
