@@ -27,6 +27,14 @@ document, a duplicate document number written differently and a document dated
 outside the year, exactly one tie in total (2023), one under-declared illegal
 area per year, and verification outcomes for titled counties.
 
+The returned workbooks of one year (``RETURNED_YEAR``, 2024) show the annual cycle
+(templates → collect → validate → run): ``demo/returned/2024/`` holds the templates of
+``landassess template`` filled in from ``demo/2024`` as the offices would return them (a
+declaration workbook per county that declared, a recommendation list per city that recommended,
+a score sheet per evaluator), and ``demo/collect-2024/`` holds only the province's own tables
+(land_stats, verification, DEMO_DATA.txt) — the data folder ``landassess collect`` completes.
+The filled workbooks are re-saved with fixed timestamps, so they too are byte-identical.
+
 Usage::
 
     python scripts/make_demo_data.py [--divisions CSV] [--out DIR]
@@ -39,7 +47,9 @@ import csv
 import datetime as dt
 import io
 import random
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
@@ -87,6 +97,15 @@ EFFECTIVENESS_CRITERIA = ("C09", "C10", "C11")
 
 EVALUATORS = ("评委A", "评委B", "评委C", "评委D", "评委E")
 """The five fictional evaluators."""
+
+RETURNED_YEAR = 2024
+"""The year whose returned workbooks are written to ``demo/returned/<Y>/``."""
+
+RETURNED_FOLDERS = ("县级申报材料", "设区市推荐名单", "评委评分表")
+"""Sub-folders of ``demo/returned/<Y>/``: as ``landassess template`` names them."""
+
+PROVINCE_TABLES = ("land_stats.csv", "verification.csv", "DEMO_DATA.txt")
+"""The province's own files, copied into ``demo/collect-<Y>/`` (collect leaves them alone)."""
 
 FAKE_CONTACTS = ("张三", "李四", "王五", "赵六", "钱七", "孙八")
 """Obviously fake contact names for the declarations."""
@@ -1067,6 +1086,58 @@ def write_year(plan: YearPlan, divisions: list[Division], out_dir: Path) -> list
     return written
 
 
+def write_returned(year: int, out_dir: Path) -> list[Path]:
+    """Write the returned workbooks of ``year`` and the province's data folder; return the paths.
+
+    The templates are those of ``landassess template`` (county, city and evaluator forms, with the
+    default parameters), filled from ``out_dir/<year>/`` by :func:`landassess.collect.fill.fill_forms`
+    exactly as the offices would fill them; forms left blank (a county that did not declare, a city
+    that recommended nobody) are not returned. Each filled workbook is loaded and saved again
+    through :func:`landassess.publish.workbooks.workbook_bytes` with a fixed stamp, so the bytes
+    do not depend on the clock.
+    """
+    from openpyxl import load_workbook
+
+    from landassess.collect.fill import fill_forms
+    from landassess.divisions import load_divisions
+    from landassess.params import load_params
+    from landassess.publish import return_forms
+
+    flat = out_dir / str(year)
+    returned = out_dir / "returned" / str(year)
+    province = out_dir / f"collect-{year}"
+    stamp = dt.datetime(year + 1, 2, 10, 9, 0, 0)
+    params = load_params(year)
+    divisions = load_divisions(params.divisions.file)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix="landassess-demo-forms-") as tmp:
+        forms = Path(tmp)
+        for name in RETURNED_FOLDERS:
+            (forms / name).mkdir()
+        sent = return_forms.write_county_forms(forms / RETURNED_FOLDERS[0], year, divisions, params)
+        sent += return_forms.write_city_forms(forms / RETURNED_FOLDERS[1], year, divisions, params)
+        counties, evaluators, recused = return_forms.score_sheet_plan(flat, year, params, divisions, EVALUATORS)
+        sent += return_forms.write_score_sheets(forms / RETURNED_FOLDERS[2], year, params, counties,
+                                                evaluators, recused)
+        filled = fill_forms(sent, flat, divisions, params)
+        for name in RETURNED_FOLDERS:  # forget the last run's workbooks (the set may change)
+            if (returned / name).is_dir():
+                shutil.rmtree(returned / name)
+        for path in sorted(filled):
+            target = returned / path.relative_to(forms)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(workbook_bytes(load_workbook(path), stamp))
+            written.append(target)
+    label = returned / "DEMO_DATA.txt"
+    label.write_bytes((DEMO_LABEL + "\n").encode("utf-8"))
+    written.append(label)
+    province.mkdir(parents=True, exist_ok=True)
+    for name in PROVINCE_TABLES:
+        (province / name).write_bytes((flat / name).read_bytes())
+        written.append(province / name)
+    return written
+
+
 def describe_year(plan: YearPlan, division_by_code: dict[str, Division]) -> list[str]:
     """Summarise the designed cases of a year (printed; not read by any tool)."""
 
@@ -1135,6 +1206,11 @@ def main(argv: list[str] | None = None) -> int:
         for path in write_year(plan, divisions, args.out):
             print(f"wrote {path}")
         print("\n".join(describe_year(plan, division_by_code)))
+    returned = write_returned(RETURNED_YEAR, args.out)
+    for path in returned:
+        print(f"wrote {path}")
+    kinds = {name: sum(1 for p in returned if p.parent.name == name) for name in RETURNED_FOLDERS}
+    print(f"== returned {RETURNED_YEAR} == " + ", ".join(f"{name} {n}" for name, n in kinds.items()))
     return 0
 
 
