@@ -7,21 +7,21 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import endtoend, engine, whatif
+from benchmarks import collect, endtoend, engine, whatif
 from benchmarks.measure import load_average, machine
 from benchmarks.table import Figure, markdown_table, text_table
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results.md"
-ITEMS = (1, 2, 3, 4, 5)
+ITEMS = (1, 2, 3, 4, 5, 6)
 
 
 def _items(text: str) -> set[int]:
     try:
         chosen = {int(x) for x in text.split(",") if x.strip()}
     except ValueError as error:
-        raise argparse.ArgumentTypeError("items are numbers 1–5, e.g. 1,3") from error
+        raise argparse.ArgumentTypeError("items are numbers 1–6, e.g. 1,3") from error
     if not chosen or not chosen <= set(ITEMS):
-        raise argparse.ArgumentTypeError("items are numbers 1–5, e.g. 1,3")
+        raise argparse.ArgumentTypeError("items are numbers 1–6, e.g. 1,3")
     return chosen
 
 
@@ -66,6 +66,9 @@ def main(argv: list[str] | None = None) -> int:
     if 4 in args.only:
         _say("[4] what-if recomputation …")
         figures.append(whatif.measure_whatif(repeat))
+    if 6 in args.only:
+        _say("[6] landassess collect of the returned workbooks vs reading the same tables flat …")
+        figures += collect.collect_figures(collect.measure_collect(repeat), repeat)
     figures.sort(key=lambda f: f.name)
 
     elapsed = time.perf_counter() - started
@@ -106,7 +109,8 @@ def _markdown(figures: list[Figure], info: dict[str, str], repeat: int, quick: b
         *(f"- {f.name.split('.')[0]}. {f.note}" for f in figures if f.note),
         "",
         "How each figure is measured: see `benchmarks/__init__.py`; the floor of item 1 is",
-        "`benchmarks/floor.py`, the synthetic province of item 3 is `benchmarks/synthetic.py`.",
+        "`benchmarks/floor.py`, the synthetic province of item 3 is `benchmarks/synthetic.py`, the",
+        "returned workbooks of item 6 are built in `benchmarks/collect.py`.",
         "",
     ]
     return "\n".join(lines)

@@ -29,3 +29,23 @@ def test_engine_completes_on_a_small_synthetic_province(tmp_path):
     assert results["code"].is_unique
     assert (results["status"] != "not_declared").all()  # every synthetic division declares
     assert results["status"].isin(["model", "advanced"]).any()  # scoring and ranking ran
+
+
+def test_collect_benchmark_reports_a_ratio_on_a_tiny_year(capsys):
+    """Item 6 (issue 11) on a tiny synthetic year: the report's shape and a correct collection, not its time."""
+    from benchmarks.collect import collect_figures, measure_collect
+    from benchmarks.table import COLUMNS
+
+    timing = measure_collect(1, divisions=12, cities=2, evaluators=3, log=lambda text: None)
+
+    assert (timing.counties, timing.cities, timing.evaluators) == (12, 2, 3)
+    assert timing.scored_counties >= 1 and timing.score_cells == timing.scored_counties * 3 * len(CRITERIA_MAX)
+    assert timing.same_results  # the collected year assesses as the flat one
+    figures = collect_figures(timing, 1)
+    assert [f.name.split(".")[0] for f in figures] == ["6a", "6b"]
+    ratio_figure = figures[0]
+    assert len(ratio_figure.cells()) == len(COLUMNS)
+    assert ratio_figure.measured.endswith(" s") and ratio_figure.baseline.endswith(" s")
+    assert ratio_figure.ratio.endswith("×") and ratio_figure.goal == "≤ 3×"
+    assert ratio_figure.met in ("yes", "no")
+    assert "same results as the flat year: yes" in ratio_figure.note
