@@ -199,13 +199,21 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
         veto_events=event_judgements, land=land, understatement=understatement,
         recommendations=judged_recs, quotas=quotas, scores=scored, bonus_events=bonus_judgements,
         ranked=ranked, decisions=decisions, draw=draw, outcomes=outcomes,
-        problems=_located(_with_party(problems, tables["recommendations"]), inputs))
+        problems=_located(_with_party(problems, tables["recommendations"], inputs), inputs))
 
 
-def _with_party(problems: list[Problem], recommendations: pd.DataFrame) -> list[Problem]:
-    """A recommendation's problem is the recommending city's to correct (its 补正通知, not the county's)."""
-    city_of_row = dict(zip(zip(recommendations["file"], recommendations["row"], strict=True),
-                           recommendations["city"].fillna(""), strict=True)) if len(recommendations) else {}
+def _with_party(problems: list[Problem], recommendations: pd.DataFrame, inputs: YearInputs) -> list[Problem]:
+    """A recommendation's problem is the recommending city's to correct (its 补正通知, not the county's).
+
+    A collected row's intake problems are already located in the city's workbook: its row there counts too.
+    """
+    city_of_row: dict[tuple, str] = {}
+    for file, row, city in (zip(recommendations["file"], recommendations["row"], recommendations["city"].fillna(""),
+                                strict=True) if len(recommendations) else ()):
+        city_of_row[(file, row)] = city
+        if inputs.locators:
+            source = inputs.at_source(Problem(NOTICE, "recommendations", "", file=file, row=row))
+            city_of_row.setdefault((source.file, source.row), city)
     return [dataclasses.replace(p, party=city_of_row.get((p.file, p.row), "") or "")
             if p.table == "recommendations" and not p.party else p for p in problems]
 

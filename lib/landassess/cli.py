@@ -273,8 +273,8 @@ def cmd_collect(args: argparse.Namespace) -> int:
     from landassess.vocabulary import ERROR
 
     data = args.data or Path("data") / str(args.year)
-    collected, _ = collect_year(args.year, args.source, data, args.params, args.evaluators)
-    _print(format_collected(collected, data))
+    collected, written = collect_year(args.year, args.source, data, args.params, args.evaluators)
+    _print(format_collected(collected, data, written))
     return EXIT_PROBLEMS if any(p.severity == ERROR for p in collected.problems) else EXIT_OK
 
 

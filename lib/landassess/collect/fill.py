@@ -53,7 +53,9 @@ def _fill_rows(sheet, columns: Iterable[str], rows: list[dict[str, Any]], skip: 
     for offset, record in enumerate(rows):
         for position, name in enumerate(columns, start=1):
             if name not in skip and record.get(name) is not None:
-                sheet.cell(FIRST_ROW + offset, position, record[name])
+                cell = sheet.cell(FIRST_ROW + offset, position, record[name])
+                if isinstance(record[name], str):
+                    cell.data_type = "s"  # typed text, as a clerk's “=…” in a text cell: never a formula
 
 
 def fill_forms(forms: Iterable[Path], flat: Path, divisions: Divisions, params: Params) -> list[Path]:

@@ -47,17 +47,27 @@ def _content(rows: list[dict[str, str]]) -> list[tuple]:
 
 
 def _dedupe(group: list[Returned], kind_zh: str, who: str, problems: list[Problem], code: str) -> list[Returned]:
-    """Several workbooks from one sender: identical → the first; different → all, with a problem."""
+    """Several workbooks from one sender: identical → the first; different → all, with a problem.
+
+    A template sent back blank next to a filled one is not a second version: it is left out (a notice).
+    """
+    table = "declarations" if kind_zh == FORM_ZH[COUNTY] else "recommendations"
+    filled = [r for r in group if not r.is_blank]
+    if filled and len(filled) < len(group):
+        for blank in (r for r in group if r.is_blank):
+            problems.append(Problem(NOTICE, table, f"{who}的{kind_zh}另有一份未填写的空白模板，未收集",
+                                    file=blank.name, code=code, reason="collect.blank_ignored"))
+        group = filled
     if len(group) < 2:
         return group
     files = "、".join(r.name for r in group)
     first = {t: _content(rows) for t, rows in group[0].rows.items()}
     if all({t: _content(rows) for t, rows in r.rows.items()} == first for r in group[1:]):
-        problems.append(Problem(NOTICE, "declarations" if kind_zh == FORM_ZH[COUNTY] else "recommendations",
+        problems.append(Problem(NOTICE, table,
                                 f"{who}的{kind_zh}收到 {len(group)} 份，内容相同，只收集一份（{group[0].name}）",
                                 file=group[0].name, value=files, code=code, reason="collect.duplicate_same"))
         return group[:1]
-    problems.append(Problem(ERROR, "declarations" if kind_zh == FORM_ZH[COUNTY] else "recommendations",
+    problems.append(Problem(ERROR, table,
                             f"{who}的{kind_zh}收到 {len(group)} 份且内容不同（{files}），都已收集，请确认以哪一份为准",
                             file=group[0].name, value=files, code=code, affects_status=kind_zh == FORM_ZH[COUNTY],
                             reason="collect.duplicate_differs"))
@@ -76,13 +86,19 @@ def _merge_scores(sheets: list[Returned], problems: list[Problem]) -> list[dict[
         if len(values) == 1:
             rows.append(found[0])
             continue
-        where = "；".join(f"{r['source_file']} {r['source_sheet']}!{r['source_cells'].rsplit('=', 1)[1]}{r['source_row']}"
-                         f" = {r['score']}" for r in found)
+        cells = [f"{r['source_cells'].rsplit('=', 1)[1]}{r['source_row']}" for r in found]
+        where = "；".join(f"{r['source_file']} {r['source_sheet']}!{cell} = {r['score']}"
+                         for r, cell in zip(found, cells, strict=True))
         problems.append(Problem(ERROR, "scores", f"评委 {evaluator} 的两份评分表对 {criterion} 的评分不一致（{where}），均未采用",
-                                file=found[0]["source_file"], sheet=found[0]["source_sheet"],
+                                file=found[0]["source_file"], sheet=found[0]["source_sheet"], cell=cells[0],
                                 row=int(found[0]["source_row"]), value="、".join(sorted(values)), code=code,
                                 expected="同一评委对同一指标只有一个评分", reason="collect.scores_disagree"))
     return rows
+
+
+def _returned_zh(group: list[Returned]) -> str:
+    """是 (something filled in), 空白 (only a blank template came back), 否 (nothing came back)."""
+    return "否" if not group else "空白" if all(r.is_blank for r in group) else "是"
 
 
 def merge_returned(returned: list[Returned], divisions: Divisions, criteria: list[str],
@@ -104,7 +120,7 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
     for sheet in sheets:
         if evaluators and sheet.who not in known:
             problems.append(Problem(ERROR, "scores", f"评委“{sheet.who}”不在本年度的评委名单中，其评分未收集",
-                                    file=sheet.name, value=sheet.who, expected="、".join(evaluators),
+                                    file=sheet.name, **sheet.meta_cell("evaluator"), value=sheet.who, expected="、".join(evaluators),
                                     reason="collect.unknown_evaluator"))
     sheets = [s for s in sheets if not evaluators or s.who in known]
     tables = {}
@@ -116,10 +132,10 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
                              "单位或评委": names.get(r.who, r.who), "问题": sum(p.severity == ERROR for p in r.problems)}
                             for r in sorted(returned, key=lambda r: r.name)])
     counties = pd.DataFrame([{"县级代码": code, "县（市、区）": names[code], "设区市": city_of[code],
-                              "已交回": "是" if code in by_form[COUNTY] else "否",
+                              "已交回": _returned_zh(by_form[COUNTY].get(code, [])),
                               "文件": "、".join(r.name for r in by_form[COUNTY].get(code, []))}
                              for code in divisions.codes])
-    cities = pd.DataFrame([{"设区市": city, "已交回": "是" if city in by_form[CITY] else "否",
+    cities = pd.DataFrame([{"设区市": city, "已交回": _returned_zh(by_form[CITY].get(city, [])),
                             "文件": "、".join(r.name for r in by_form[CITY].get(city, []))} for city in divisions.cities])
     scores = tables["scores"]
     everyone = sorted(set(evaluators or []) | set(by_form[EVALUATOR]))

@@ -45,6 +45,7 @@ class Returned:
     name: str  # path relative to the collected folder, as people see it
     form: str | None = None  # county, city, evaluator; None: not recognised
     meta: dict[str, str] = field(default_factory=dict)
+    meta_rows: dict[str, int] = field(default_factory=dict)  # key → its row in the marker sheet
     rows: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # table → rows (with sources)
     problems: list[Problem] = field(default_factory=list)
 
@@ -52,6 +53,16 @@ class Returned:
     def who(self) -> str:
         """The county code, city or evaluator the workbook belongs to."""
         return self.meta.get("code") or self.meta.get("city") or self.meta.get("evaluator") or ""
+
+    def meta_cell(self, key: str) -> dict[str, str]:
+        """Where a marker value is (sheet and cell), for a problem about it; empty when unknown."""
+        row = self.meta_rows.get(key)
+        return {"sheet": META_SHEET, "cell": f"B{row}"} if row else {}
+
+    @property
+    def is_blank(self) -> bool:
+        """Recognised but nothing typed in (a template sent back as it went out)."""
+        return not any(self.rows.values())
 
 
 def cell_text(value: Any) -> str:
@@ -83,15 +94,32 @@ def _problem(returned: Returned, severity: str, reason: str, message: str, *, sh
         expected=expected, code=code, affects_status=affects, reason=reason))
 
 
-def _meta(workbook) -> dict[str, str]:
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _plain(text: str) -> str:
+    """A marker value as given: the apostrophe the template writer put before formula-like text removed."""
+    rest = text[1:]
+    if text.startswith("'") and (rest.startswith(_FORMULA_START)
+                                 or rest.lstrip(" \u3000\n\t\r\v\f").startswith(_FORMULA_START[:4])):
+        return rest
+    return text
+
+
+def _meta(returned: Returned, workbook) -> None:
     if META_SHEET not in workbook.sheetnames:
-        return {}
+        return
     sheet = workbook[META_SHEET]
-    meta = {}
-    for key, value in sheet.iter_rows(min_row=1, max_col=2, values_only=True):
+    meta, rows = {}, {}
+    for number, (key, value) in enumerate(sheet.iter_rows(min_row=1, max_col=2, values_only=True), start=1):
         if key:
-            meta[str(key)] = cell_text(value)
-    return meta if meta.get("generator") == "landassess" else {}
+            meta[str(key)], rows[str(key)] = _plain(cell_text(value)), number
+    if meta.get("generator") == "landassess":
+        returned.meta, returned.meta_rows = meta, rows
+
+
+_SHEETS = {COUNTY: (), CITY: (RECOMMENDATIONS.title,), EVALUATOR: (SCORE_SHEET_TITLE,)}
+"""The sheets a form cannot be read without (a county's missing sheet is reported per sheet)."""
 
 
 def _guess_form(workbook) -> str | None:
@@ -116,8 +144,18 @@ def read_returned(path: Path, root: Path, year: int, divisions: Divisions, param
         _problem(returned, NOTICE, "collect.unreadable", f"无法作为 Excel 工作簿读取（{type(error).__name__}），未收集",
                  expected="landassess 模板填写后的 .xlsx 文件")
         return returned
-    returned.meta = _meta(workbook)
+    _meta(returned, workbook)
     returned.form = returned.meta.get("form") or _guess_form(workbook)
+    missing = [t for t in _SHEETS.get(returned.form or "", ()) if t not in workbook.sheetnames]
+    if returned.form not in _SHEETS or missing:
+        if returned.meta:  # marked, but not a form this version knows, or its data sheet removed
+            _problem(returned, ERROR, "collect.sheet_missing",
+                     f"工作簿带有模板标记，但缺少工作表“{'、'.join(missing)}”或类型未知，未收集", **returned.meta_cell("form"),
+                     value="、".join(workbook.sheetnames), expected="模板中的全部工作表", code=returned.meta.get("code", ""),
+                     affects=bool(returned.meta.get("code")))
+            returned.form = None
+            return returned
+        returned.form = None
     if returned.form is None:
         _problem(returned, NOTICE, "collect.not_recognised", "不是 landassess 发出的模板（没有可识别的工作表），未收集",
                  value="、".join(workbook.sheetnames), expected="县级申报材料、设区市推荐名单或评委评分表")
@@ -127,8 +165,8 @@ def read_returned(path: Path, root: Path, year: int, divisions: Divisions, param
                  expected="使用 landassess template 生成的原文件")
     if returned.meta.get("year") and returned.meta["year"] != str(year):
         _problem(returned, ERROR, "collect.wrong_year", f"这是 {returned.meta['year']} 年度的模板，不是 {year} 年度的，未收集",
-                 value=returned.meta["year"], expected=f"{year} 年度的模板", code=returned.meta.get("code", ""),
-                 affects=bool(returned.meta.get("code")))
+                 **returned.meta_cell("year"), value=returned.meta["year"], expected=f"{year} 年度的模板",
+                 code=returned.meta.get("code", ""), affects=bool(returned.meta.get("code")))
         return returned
     reader = {COUNTY: _read_county, CITY: _read_city, EVALUATOR: _read_evaluator}[returned.form]
     reader(returned, workbook, divisions, params)
@@ -164,6 +202,7 @@ def _rows(returned: Returned, sheet, layout: SheetLayout, extra: dict[str, str])
     for number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=width, values_only=True),
                                     start=FIRST_ROW):
         texts = [cell_text(v) for v in values] + [""] * (width - len(values))
+        texts = [_plain(t) if name in layout.locked else t for name, t in zip(layout.columns, texts, strict=True)]
         typed = [t for name, t in zip(layout.columns, texts, strict=True) if name not in layout.locked]
         if not any(typed):
             continue
@@ -198,9 +237,10 @@ def _read_county(returned: Returned, workbook, divisions: Divisions, params: Par
                 if not code:  # a copy without the marker: the county is the one it names
                     code = returned.meta["code"] = record["code"]
                 if record["code"] != code or record["name"] != names.get(code, record["name"]):
+                    letter = "A" if record["code"] != code else "B"
                     _problem(returned, ERROR, "collect.other_county",
                              f"该工作簿发给 {names.get(code, code)}（{code}），但申报表写的是 {record['name']}（{record['code']}）",
-                             sheet=sheet.title, row=int(record["source_row"]), cell=f"A{record['source_row']}",
+                             sheet=sheet.title, row=int(record["source_row"]), cell=f"{letter}{record['source_row']}",
                              value=record["code"], expected=code, code=code, affects=True)
                     record["code"] = code
             rows = rows[:1] if rows else rows
@@ -245,12 +285,19 @@ def _read_evaluator(returned: Returned, workbook, divisions: Divisions, params: 
     if not _header_ok(returned, sheet, expected, "scores"):
         return
     recused = set(filter(None, returned.meta.get("recused", "").split(",")))
+    admitted = set(filter(None, returned.meta["codes"].split(","))) if "codes" in returned.meta else set(divisions.codes)
     rows = []
     for number, values in enumerate(sheet.iter_rows(min_row=FIRST_ROW, max_col=len(expected), values_only=True),
                                     start=FIRST_ROW):
         texts = [cell_text(v) for v in values] + [""] * (len(expected) - len(values))
-        code = texts[0]
-        if not code:
+        code, typed = texts[0], [t for t in texts[2:] if t]
+        if not typed:
+            continue
+        if code not in admitted:  # a row added by hand, or a code overwritten: not scored this year
+            _problem(returned, ERROR, "collect.county_not_admitted" if code else "collect.row_without_code",
+                     f"评分表中的 {code} 不在发出评分表时的评分范围（已获推荐且未被否决的县）内，该行 {len(typed)} 个评分未收集"
+                     if code else f"该行没有县级代码，{len(typed)} 个评分未收集", sheet=sheet.title, row=number,
+                     cell=f"A{number}", value=code, expected="评分表中预填的县级代码", table="scores", code=code)
             continue
         for position, criterion in enumerate(criteria, start=2):
             score = texts[position]

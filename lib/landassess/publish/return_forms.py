@@ -83,7 +83,7 @@ def _stamp(year: int) -> dt.datetime:
 def _meta_sheet(workbook, items: dict[str, str]) -> None:
     sheet = workbook.create_sheet(META_SHEET)
     for key, value in {"generator": "landassess", "version": FORM_VERSION, **items}.items():
-        sheet.append([key, value])
+        sheet.append([key, neutralize_cell(value)])  # an evaluator id like “=A1” stays text
     sheet.sheet_state = "veryHidden"
     sheet.protection.sheet = True
 
@@ -209,6 +209,7 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
     from openpyxl.formatting.rule import FormulaRule
     from openpyxl.styles import Font, PatternFill
     from openpyxl.worksheet.datavalidation import DataValidation
+    from openpyxl.worksheet.formula import ArrayFormula
 
     share = params.recommendation.quota_share
     quotas = city_quotas(divisions, share).set_index("city")
@@ -226,12 +227,19 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
                     f"推荐名额：⌊{share * 100:g}% × {count} 个县级单位⌋ = {quota} 个（方案六(二)）；按推荐顺序填写；"
                     f"报送截止：{_zh_date(deadline)}。", [(i,) for i in range(1, count + 1)])
         last = FIRST_ROW + count - 1
-        pick = DataValidation(type="list", formula1='"' + ",".join(names) + '"', allow_blank=True,
-                              showErrorMessage=True, errorTitle="填写有误", error=f"请从{city}所辖县级单位中选择",
-                              showInputMessage=True, promptTitle="填写提示", prompt=f"从{city}所辖县级单位中选择")
-        pick.add(f"B{FIRST_ROW}:B{last}")
-        sheet.add_data_validation(pick)
-        counter = sheet.cell(NOTE_ROW, 5, f'=IF(COUNTA(B{FIRST_ROW}:B{last})>{quota},"已推荐 "&COUNTA(B{FIRST_ROW}:B{last})&" 个，超出名额 {quota} 个","已推荐 "&COUNTA(B{FIRST_ROW}:B{last})&" 个（名额 {quota} 个）")')
+        listed = '"' + ",".join(names) + '"'
+        if len(listed) <= 255 and not any(ch in "".join(names) for ch in ',"'):  # else no list Excel can read
+            pick = DataValidation(type="list", formula1=listed, allow_blank=True,
+                                  showErrorMessage=True, errorTitle="填写有误", error=f"请从{city}所辖县级单位中选择",
+                                  showInputMessage=True, promptTitle="填写提示", prompt=f"从{city}所辖县级单位中选择")
+            pick.add(f"B{FIRST_ROW}:B{last}")
+            sheet.add_data_validation(pick)
+        counted = f"COUNTA(B{FIRST_ROW}:B{last})"
+        # The live count is our own formula (no sender's text in it). As an array formula it is not a
+        # text cell, so the writer's neutralising (which turns every "=…" text into text) keeps it live.
+        counter = sheet.cell(NOTE_ROW, 5)
+        counter.value = ArrayFormula(f"E{NOTE_ROW}", f'=IF({counted}>{quota},"已推荐 "&{counted}&" 个，超出名额 {quota} 个",'
+                                                     f'"已推荐 "&{counted}&" 个（名额 {quota} 个）")')
         counter.font = Font(bold=True)
         sheet.conditional_formatting.add(
             f"B{FIRST_ROW}:B{last}", FormulaRule(formula=[f"COUNTA($B${FIRST_ROW}:$B${last})>{quota}"],
@@ -260,8 +268,8 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
 
     recused = recused or {}
     criteria = list(params.rubric.criteria)
-    written = []
-    for evaluator in evaluators:
+    written: list[Path] = []
+    for evaluator in dict.fromkeys(evaluators):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = SCORE_SHEET_TITLE
@@ -280,7 +288,7 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
             row = FIRST_ROW + offset
             is_recused = code in recused.get(evaluator, set())
             for position, value in enumerate([code, name] + [None] * len(criteria), start=1):
-                cell = sheet.cell(row, position, value)
+                cell = sheet.cell(row, position, neutralize_cell(value))
                 locked = position <= 2 or is_recused
                 cell.protection = Protection(locked=locked)
                 if is_recused:
@@ -301,8 +309,13 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
         ] + [f"{c.id} {c.name}：满分 {c.max.normalize():f}" for c in criteria])
         _meta_sheet(workbook, {"form": EVALUATOR, "year": str(year), "evaluator": evaluator,
                                "criteria": ",".join(c.id for c in criteria),
+                               "codes": ",".join(code for code, _ in counties),
                                "recused": ",".join(sorted(recused.get(evaluator, set())))})
-        written.append(_finish(workbook, Path(folder) / f"评分表-{_safe_file_part(evaluator)}.xlsx", year))
+        stem, number = f"评分表-{_safe_file_part(evaluator)}", 1
+        while Path(folder) / f"{stem}.xlsx" in written:  # “评委/甲” and “评委_甲” would share a name
+            number += 1
+            stem = f"评分表-{_safe_file_part(evaluator)}-{number}"
+        written.append(_finish(workbook, Path(folder) / f"{stem}.xlsx", year))
     return written
 
 

@@ -28,21 +28,32 @@ REPORT = "收集情况.xlsx"
 
 
 def _written_by_us(data: Path) -> dict[str, set[str]]:
-    """File name → the hashes collect wrote it with (this time and the time before)."""
+    """File name → the hashes collect wrote it with (and, while it replaces them, the ones before)."""
     try:
         record = json.loads((data / RECORD).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     known: dict[str, set[str]] = {}
     for key in ("files", "previous"):
-        for name, digest in (record.get(key) or {}).items():
-            known.setdefault(name, set()).add(digest)
+        for name, digests in (record.get(key) or {}).items():
+            known.setdefault(name, set()).update([digests] if isinstance(digests, str) else digests)
     return known
+
+
+def _is_ours(record: Path) -> bool:
+    try:
+        content = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(content, dict) and content.get("generator") == "landassess" and content.get("kind") == "collected"
 
 
 def _check_targets(data: Path, names: list[str]) -> None:
     """Refuse to replace a table collect did not write, or that was changed since."""
     known = _written_by_us(data)
+    record = data / RECORD
+    if record.is_symlink() or (record.exists() and not (record.is_file() and _is_ours(record))):
+        raise OwnershipError(f"拒绝覆盖 {record}：它不是 landassess collect 写入的记录。")
     for name in names:
         path = data / name
         if path.is_symlink() or (path.exists() and not path.is_file()):
@@ -55,14 +66,48 @@ def _check_targets(data: Path, names: list[str]) -> None:
             raise OwnershipError(f"{data} 中已有 {other.name}：同一张表不能有两个文件，请先移走它。")
 
 
-def _write_file(path: Path, write) -> None:
-    temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+def _temporary(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def _write_record(data: Path, year: int, files: dict[str, str], previous: dict[str, list[str]]) -> None:
+    record = {"generator": "landassess", "kind": "collected", "year": year, "files": files, "previous": previous}
+    temporary = _temporary(data / RECORD)
+    temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    os.replace(temporary, data / RECORD)
+
+
+def _replace_tables(data: Path, year: int, collected: Collected) -> list[Path]:
+    """Write the tables as temporaries, record their hashes, then move them in place.
+
+    The record names the new hashes and the ones they replace before any table is replaced, so
+    a collect interrupted half-way leaves only files the next collect recognises as its own. A
+    table that must have rows (SPEC 4) and has none this time is not written, and an earlier
+    collect's copy is removed: before the score sheets come back there is no ``scores.csv``,
+    so ``template --data`` can plan them.
+    """
+    from landassess.intake import TABLES
+
+    writers = {f"{t}.csv": (lambda p, t=t: write_csv(collected.tables[t], p, encoding="utf-8"))
+               for t in TABLE_COLUMNS if len(collected.tables[t]) or not TABLES[t].needs_rows}
+    writers[REPORT] = lambda p: _report_workbook(collected, p, year)
+    on_disk = {n: sha256_file(data / n) for n in [f"{t}.csv" for t in TABLE_COLUMNS] + [REPORT] if (data / n).exists()}
+    temporaries = {name: _temporary(data / name) for name in writers}
     try:
-        write(temporary)
-        os.replace(temporary, path)
+        for name, write in writers.items():
+            write(temporaries[name])
+        files = {name: sha256_file(path) for name, path in temporaries.items()}
+        _write_record(data, year, files, {n: [d] for n, d in on_disk.items()})
+        for name, path in temporaries.items():
+            os.replace(path, data / name)
+        for name in on_disk.keys() - writers.keys():
+            (data / name).unlink()
+        _write_record(data, year, files, {})
     finally:
-        if temporary.exists():
-            temporary.unlink()
+        for path in temporaries.values():
+            if path.exists():
+                path.unlink()
+    return [data / name for name in writers]
 
 
 def _report_workbook(collected: Collected, path: Path, year: int) -> None:
@@ -117,22 +162,11 @@ def collect_year(year: int, source: Path, data: Path, params_file: Path | None =
     data.mkdir(parents=True, exist_ok=True)
     with folder_lock(data):
         _check_targets(data, names)
-        previous = {n: d for n, ds in _written_by_us(data).items() for d in ds}
-        written = []
-        for table in TABLE_COLUMNS:
-            path = data / f"{table}.csv"
-            _write_file(path, lambda p, t=table: write_csv(collected.tables[t], p, encoding="utf-8"))
-            written.append(path)
-        _write_file(data / REPORT, lambda p: _report_workbook(collected, p, year))
-        written.append(data / REPORT)
-        record = {"generator": "landassess", "kind": "collected", "year": year,
-                  "files": {p.name: sha256_file(p) for p in written}, "previous": previous}
-        (data / RECORD).write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n",
-                                   encoding="utf-8")
+        written = _replace_tables(data, year, collected)
     return collected, written
 
 
-def format_collected(collected: Collected, data: Path) -> str:
+def format_collected(collected: Collected, data: Path, written: list[Path] | None = None) -> str:
     """The Chinese summary printed by ``landassess collect``."""
     counties = collected.counties
     cities = collected.cities
@@ -151,5 +185,9 @@ def format_collected(collected: Collected, data: Path) -> str:
         lines.append("未识别的工作簿：" + "、".join(unrecognised["文件"]))
     lines.append(f"问题 {len(errors)} 个、提示 {len(collected.problems) - len(errors)} 条：")
     lines += [p.located() for p in collected.problems]
-    lines.append(f"已写入 {data}（{', '.join(f'{t}.csv' for t in TABLE_COLUMNS)}、{REPORT}）")
+    names = [p.name for p in written] if written is not None else [f"{t}.csv" for t in TABLE_COLUMNS] + [REPORT]
+    lines.append(f"已写入 {data}（{'、'.join(names)}）")
+    missing = [f"{t}.csv" for t in TABLE_COLUMNS if f"{t}.csv" not in names] if written is not None else []
+    if missing:
+        lines.append("没有收集到数据行、因此未写出的表：" + "、".join(missing))
     return "\n".join(lines)
