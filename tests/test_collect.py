@@ -480,3 +480,12 @@ def test_the_cycle_collect_then_score_sheets_then_collect_again(returned, tmp_pa
     _collect(returned, tmp_path)
     assert not (data / "scores.csv").exists()  # its own earlier table, gone with the sheets
     assert (data / "land_stats.csv").read_bytes() == (GOLDEN / "input" / "land_stats.csv").read_bytes()
+
+
+def test_a_value_typed_outside_the_table_is_listed_not_read(returned, tmp_path):
+    _edit(returned / KUNSHAN_FILE, "申报", K4="另附说明：面积以省厅数据为准")
+    collected, data = _collect(returned, tmp_path)
+    [problem] = _problems(collected, "collect.edit_outside")
+    assert (problem.severity, problem.file, problem.sheet, problem.cell) == (NOTICE, KUNSHAN_FILE, "申报", "K4")
+    [row] = [r for r in _csv_rows(data / "declarations.csv") if r["code"] == KUNSHAN]
+    assert "另附说明" not in "".join(row.values())
