@@ -94,7 +94,7 @@ def test_environment_yml_has_every_dependency_once_at_the_locked_version():
 def test_conda_is_used_for_what_conda_forge_has():
     conda, pip, _ = _environment()
     assert {"pandas", "numpy", "jupyterlab", "papermill", "pytest"} <= set(conda)
-    assert set(pip) <= {"pylopdf-fonts-zh-cn", "playwright"}
+    assert set(pip) <= {"pylopdf-fonts-zh-cn", "playwright", "jupyterlab-language-pack-zh-cn"}
 
 
 def test_environment_installs_the_project_and_python_311():
