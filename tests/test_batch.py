@@ -17,10 +17,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from landassess.cli import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, EXIT_USAGE, batch_exit_code
 from landassess.publish import index
 from landassess.run import batch as batch_module
 from landassess.run.ownership import OwnershipError
-from landassess.run.runner import EXIT_EXECUTION, EXIT_INPUT, EXIT_OK, EXIT_USAGE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -151,7 +151,7 @@ def test_index_lists_each_declared_county_over_the_years(two_years):
     assert sorted(rows) == ["320115", "320481", "320583", "320685"]  # 句容 never declared
     assert rows["320583"][3:] == [("模范 92.50", "model"), ("模范 90.00", "model"), ("2", "")]
     assert rows["320685"][3:] == [("取消资格 92.50", "disqualified"), ("先进 85.00", "advanced"), ("1", "")]
-    assert rows["320481"][3:] == [("先进 80.00", "advanced"), ("否决", "vetoed"), ("1", "")]
+    assert rows["320481"][3:] == [("先进 80.00", "advanced"), ("一票否决", "vetoed"), ("1", "")]
     assert rows["320115"][3:] == [("", ""), ("先进 82.00", "advanced"), ("1", "")]
 
 
@@ -213,8 +213,8 @@ def fake_years(monkeypatch, codes: dict[int, int]) -> list[int]:
 
 def test_run_batch_writes_the_index_of_the_years_that_ran(tmp_path, monkeypatch, capsys):
     started = fake_years(monkeypatch, {2023: EXIT_OK, 2024: EXIT_OK})
-    code = batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=1,
-                                  as_of=dt.date(2026, 3, 1))
+    code = batch_exit_code(batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=1,
+                                  as_of=dt.date(2026, 3, 1)))
     assert code == EXIT_OK and sorted(started) == [2023, 2024]
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="2023/report.html"' in html and 'href="2024/report.html"' in html
@@ -226,8 +226,8 @@ def test_run_batch_writes_the_index_of_the_years_that_ran(tmp_path, monkeypatch,
 
 def test_run_batch_indexes_only_the_years_that_succeeded(tmp_path, monkeypatch):
     fake_years(monkeypatch, {2023: EXIT_INPUT, 2024: EXIT_OK})
-    code = batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=2,
-                                  as_of=dt.date(2026, 3, 1))
+    code = batch_exit_code(batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=2,
+                                  as_of=dt.date(2026, 3, 1)))
     assert code == EXIT_INPUT  # one failure: its own exit code
     html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert "2024/report.html" in html and "2023/report.html" not in html
@@ -240,8 +240,8 @@ def test_run_batch_indexes_only_the_years_that_succeeded(tmp_path, monkeypatch):
 ])
 def test_run_batch_without_a_finished_year_writes_no_index(tmp_path, monkeypatch, codes, expected):
     fake_years(monkeypatch, codes)
-    code = batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=1,
-                                  as_of=dt.date(2026, 3, 1))
+    code = batch_exit_code(batch_module.run_batch([2023, 2024], tmp_path / "data", tmp_path / "out", jobs=1,
+                                  as_of=dt.date(2026, 3, 1)))
     assert code == expected
     assert not (tmp_path / "out" / "index.html").exists()
 

@@ -441,7 +441,7 @@ def test_the_notebook_by_hand_writes_a_scratch_folder_or_goes_through_the_owner_
         papermill.execute_notebook(str(notebook), str(tmp_path / "a.ipynb"), kernel_name="python3",
                                    parameters={**common, "output_dir": str(out)}, progress_bar=False,
                                    cwd=str(tmp_path))
-    assert refused.value.ename == "RunError"
+    assert refused.value.ename == "FinalizedError"
     assert tree_digest(out) == before, "a finalised year is not rewritten from JupyterLab"
     fresh = tmp_path / "by-hand"
     papermill.execute_notebook(str(notebook), str(tmp_path / "b.ipynb"), kernel_name="python3",

@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from landassess.cli import EXIT_INPUT, exit_code_for
+from landassess.errors import InputError
 from landassess.run.ownership import OwnershipError
-from landassess.run.runner import EXIT_INPUT, RunError
 from landassess.run.validation import validate_year
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -146,7 +147,7 @@ def test_notices_never_go_into_the_data_folder(golden_copy):
 
 def test_a_missing_table_is_an_input_error(golden_copy):
     (golden_copy / "land_stats.csv").unlink()
-    with pytest.raises(RunError) as caught:
+    with pytest.raises(InputError) as caught:
         validate_year(2025, golden_copy, PARAMS, as_of=AS_OF)
-    assert caught.value.exit_code == EXIT_INPUT
+    assert exit_code_for(caught.value) == EXIT_INPUT
     assert caught.value.message.startswith("2025 年度输入无法评估")

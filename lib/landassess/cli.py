@@ -14,15 +14,11 @@ import sys
 from pathlib import Path
 
 from landassess import __version__
-from landassess.run.runner import (
-    EXIT_BUSY,
-    EXIT_EXECUTION,
-    EXIT_INPUT,
-    EXIT_OK,
-    EXIT_PROBLEMS,
-    EXIT_USAGE,
-    RunError,
-)
+from landassess.errors import FinalizedError, InputError, LandassessError, NotebookError, UsageError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INPUT, EXIT_EXECUTION, EXIT_LOCKED, EXIT_BUSY = range(7)
+"""The exit codes (README): success, problems found, wrong usage, input cannot be assessed,
+notebook failed or internal error, year finalised, another process is writing the folder."""
 
 EPILOG = """退出码：0 成功；1 校验发现数据问题；2 命令用法错误（含拒绝写入不属于 landassess 的输出文件夹）；
 3 输入或参数无法评估（缺少必需的表、文件无法读取、参数无效）；4 笔记本执行失败或程序内部错误（失败的笔记本会保留）；
@@ -210,13 +206,10 @@ def _print_summary(out: Path) -> None:
 
 
 def cmd_finalize(args: argparse.Namespace) -> int:
-    from landassess.run.versions import FinalizeError, finalize
+    from landassess.run.versions import finalize
 
     out = args.out or Path("outputs") / str(args.year)
-    try:
-        record = finalize(out, args.year)
-    except FinalizeError as error:
-        raise RunError(EXIT_INPUT, str(error)) from error
+    record = finalize(out, args.year)
     if record.get("reissued"):
         _print(f"{args.year} 年度（重新出具的第 {record['version']} 版）已是定稿状态。")
     _print(f"{args.year} 年度已定稿（第 {record['version']} 版，results.csv sha256 {record['results_sha256'][:16]}…）")
@@ -235,22 +228,19 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_template(args: argparse.Namespace) -> int:
     from landassess.divisions import load_divisions
-    from landassess.params import ParamsError, load_params
+    from landassess.params import load_params
     from landassess.publish import return_forms
     from landassess.publish.forms import write_templates
     from landassess.run.ownership import TEMPLATES, OwnedFolder
 
     out = args.out or Path("templates") / str(args.year)
-    try:
-        params = load_params(args.year, args.params)
-    except ParamsError as error:
-        raise RunError(EXIT_INPUT, str(error)) from error
+    params = load_params(args.year, args.params)
     divisions = load_divisions(params.divisions.file)
     plan = None
     if args.data:
         plan = return_forms.score_sheet_plan(args.data, args.year, params, divisions, args.evaluators or ())
         if not plan[1]:
-            raise RunError(EXIT_USAGE, "没有评委名单：请用 --evaluators 给出（如 --evaluators 评委甲,评委乙）")
+            raise UsageError("没有评委名单：请用 --evaluators 给出（如 --evaluators 评委甲,评委乙）")
     parts = {"县级申报材料": return_forms.write_county_forms, "设区市推荐名单": return_forms.write_city_forms}
     with OwnedFolder(out, TEMPLATES, protect=[args.data] if args.data else []) as folder:
         paths = write_templates(folder.path, args.year, divisions)
@@ -281,47 +271,61 @@ def cmd_collect(args: argparse.Namespace) -> int:
 def cmd_batch(args: argparse.Namespace) -> int:
     from landassess.run.batch import run_batch
 
-    return run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs, as_of=args.as_of)
+    return batch_exit_code(run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs,
+                                     as_of=args.as_of))
+
+
+def batch_exit_code(codes: dict[int, int]) -> int:
+    """A batch's exit code from its years': 0, the failures' shared code, or 4 (no single cause)."""
+    failed = set(codes.values()) - {EXIT_OK}
+    return EXIT_OK if not failed else failed.pop() if len(failed) == 1 else EXIT_EXECUTION
 
 
 def cmd_whatif(args: argparse.Namespace) -> int:
     from landassess.assessment import run_assessment
-    from landassess.problems import InputError
     from landassess.workbench import whatif
 
     data = args.data or Path("data") / str(args.year)
-    try:
-        scenario = whatif.Scenario.parse(args.overrides)
-        official = run_assessment(args.year, data, args.params, as_of=args.as_of)
-        base = whatif.prepare(official)
-        result = whatif.recompute(base, scenario)
-    except InputError as error:  # ParamsError included: a bad --set names its key
-        raise RunError(EXIT_INPUT, str(error)) from error
+    scenario = whatif.Scenario.parse(args.overrides)  # a bad --set is a ParamsError naming its key (exit 3)
+    official = run_assessment(args.year, data, args.params, as_of=args.as_of)
+    base = whatif.prepare(official)
+    result = whatif.recompute(base, scenario)
     _print(whatif.describe(base, result))
     return EXIT_OK
+
+
+EXIT_FOR_ERROR = (
+    (NotebookError, EXIT_EXECUTION),
+    (FinalizedError, EXIT_LOCKED),
+    (InputError, EXIT_INPUT),
+    (UsageError, EXIT_USAGE),
+)
+"""Which error gives which exit code; another process holding the lock (``BusyError``) is 6."""
+
+
+def exit_code_for(error: LandassessError) -> int:
+    """The exit code of an error that stops a command (the one place they are decided)."""
+    if type(error).__name__ == "BusyError":  # run.ownership is not imported here: start-up stays light
+        return EXIT_BUSY
+    return next((code for kind, code in EXIT_FOR_ERROR if isinstance(error, kind)), EXIT_EXECUTION)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect}[args.command]
-    from landassess.run.ownership import BusyError, OwnershipError
-
     try:
         return handler(args)
-    except RunError as error:
-        _print(error.message, error=True)
-        return error.exit_code
-    except OwnershipError as error:
-        _print(error.message, error=True)
-        return EXIT_BUSY if isinstance(error, BusyError) else EXIT_USAGE
+    except LandassessError as error:
+        message = error.message
+        if isinstance(error, InputError) and error.problems:
+            message = f"{args.year} 年度输入无法评估：\n" + str(error) if hasattr(args, "year") else str(error)
+        _print(message, error=True)
+        return exit_code_for(error)
     except KeyboardInterrupt:
         _print("已中断。", error=True)
         return 130
     except Exception as error:
-        if any(c.__name__ == "InputError" for c in type(error).__mro__):  # not imported: keeps start-up light
-            _print(f"输入无法使用：\n{error}", error=True)  # fatal problems, parameters, divisions: exit 3
-            return EXIT_INPUT
         # A bug: say so in Chinese, with where it happened, for the developers.
         frame = error.__traceback__
         while frame is not None and frame.tb_next is not None:

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from landassess.errors import InputError  # noqa: F401 - the input errors' base class, re-exported
 from landassess.vocabulary import ERROR, FATAL, NOTICE, SEVERITY_ZH, TABLE_ZH
 
 COLUMNS = [
@@ -84,19 +85,3 @@ def problems_frame(problems: list[Problem]) -> pd.DataFrame:
         na_position="first",
     )
     return frame.reset_index(drop=True)
-
-
-class InputError(Exception):
-    """The year cannot be assessed (exit 3): fatal problems, invalid parameters, an unusable divisions list.
-
-    The base class of every input error; ``problems`` lists the located fatal problems (empty
-    when the error is a single message, as for parameters).
-    """
-
-    def __init__(self, problems: list[Problem] | str):
-        if isinstance(problems, str):
-            self.problems: list[Problem] = []
-            super().__init__(problems)
-        else:
-            self.problems = problems
-            super().__init__("\n".join(p.located() for p in problems))

@@ -17,7 +17,6 @@ from pathlib import Path
 
 from landassess.publish.index import index_html
 from landassess.run.ownership import write_owned_file
-from landassess.run.runner import EXIT_EXECUTION, EXIT_OK
 
 
 def _run_one(year: int, data: Path, out: Path, params: Path | None,
@@ -30,16 +29,17 @@ def _run_one(year: int, data: Path, out: Path, params: Path | None,
                "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else [])
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
-    message = proc.stderr.strip() if proc.returncode != EXIT_OK else ""
+    message = proc.stderr.strip() if proc.returncode != 0 else ""
     return year, time.perf_counter() - started, message, proc.returncode
 
 
 def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | None = None,
-              jobs: int | None = None, as_of: dt.date | None = None) -> int:
+              jobs: int | None = None, as_of: dt.date | None = None) -> dict[int, int]:
     """Run the years in parallel with a progress bar; write ``out_root/index.html``.
 
     ``out_root`` must be a folder landassess owns (its year folders, ``index.html``); every year
-    runs with the same as-of date.
+    runs with the same as-of date. Returns each year's exit code (the command line decides the
+    batch's own).
     """
     from tqdm import tqdm
 
@@ -50,7 +50,7 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
     out_root = check_owned(out_root, ROOT, protect=[Path(data_root)])
     jobs = jobs or min(len(years), os.cpu_count() or 1)
     failures: dict[int, str] = {}
-    codes: list[int] = []
+    exit_codes: dict[int, int] = {}
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
         futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params, as_of) for y in years]
@@ -58,15 +58,13 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
         with tqdm(total=len(futures), desc="年度", unit="年", ncols=70, disable=not sys.stderr.isatty()) as bar:
             for future in as_completed(futures):
                 year, seconds, message, code = future.result()
-                bar.write(f"  {year}：" + (f"完成（{seconds:.1f} 秒）" if code == EXIT_OK else f"失败 — {message}"))
-                if code != EXIT_OK:
+                exit_codes[year] = code
+                bar.write(f"  {year}：" + (f"完成（{seconds:.1f} 秒）" if code == 0 else f"失败 — {message}"))
+                if code != 0:
                     failures[year] = message
-                    codes.append(code)
                 bar.update(1)
     done = [y for y in years if y not in failures]
     if done:
         index = write_owned_file(out_root, "index.html", index_html(out_root, sorted(done)).encode("utf-8"))
         print(f"汇总页：{index}")
-    if failures:
-        return codes[0] if len(set(codes)) == 1 else EXIT_EXECUTION
-    return EXIT_OK
+    return exit_codes

@@ -15,29 +15,13 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from landassess.errors import FinalizedError, InputError, NotebookError
 from landassess.paths import PACKAGE_DIR, notebooks_dir
-from landassess.run.ownership import YEAR, BusyError
-
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_USAGE = 2
-EXIT_INPUT = 3
-EXIT_EXECUTION = 4
-EXIT_LOCKED = 5
-EXIT_BUSY = 6
+from landassess.run.ownership import YEAR
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NOTEBOOK = "assessment.ipynb"
 _INPUT_ERRORS = {"InputError", "ParamsError", "DivisionsError"}
-
-
-class RunError(Exception):
-    """A run that did not produce outputs; ``exit_code`` says why, ``message`` is Chinese."""
-
-    def __init__(self, exit_code: int, message: str):
-        super().__init__(message)
-        self.exit_code = exit_code
-        self.message = message
 
 
 @dataclass(frozen=True)
@@ -64,9 +48,13 @@ class WarmKernel:
 
         The command line runs one year per process (``batch`` starts one process per year). A
         synchronous kernel manager handed to papermill's asynchronous client works once per
-        process; later years in the same process let papermill start the kernel itself.
+        process; later years in the same process let papermill start the kernel itself. So does
+        a process that has already run a notebook through papermill (a test session, JupyterLab):
+        a synchronous kernel manager created after that hangs.
         """
-        if cls._used:
+        import sys
+
+        if cls._used or "nbclient" in sys.modules:
             return None
         cls._used = True
         return cls(cwd)
@@ -177,26 +165,23 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
     """
     from landassess.clock import parse_as_of
     from landassess.run import versions
-    from landassess.run.ownership import OwnedFolder, OwnershipError
+    from landassess.run.ownership import OwnedFolder
 
     started = time.perf_counter()
     as_of = parse_as_of(as_of)
     if not Path(data).is_dir():
-        raise RunError(EXIT_INPUT, f"{year} 年度输入文件夹不存在：{data}")
+        raise InputError(f"{year} 年度输入文件夹不存在：{data}")
     protect = [Path(data)]
-    try:
-        folder = OwnedFolder(out, YEAR, protect=protect)
-        _refuse_if_finalized(year, folder.out, force)  # before the lock: a quick answer
-        with folder:
-            out = folder.out
-            locked = _refuse_if_finalized(year, out, force)
-            _execute(year, Path(data), params_file, as_of, out, folder.path, locked)
-            versions.carry_over(out, folder.path, archive_current=locked)
-            if locked:
-                versions.reissue(folder.path, year)
-            folder.commit()
-    except OwnershipError as error:
-        raise RunError(EXIT_BUSY if isinstance(error, BusyError) else EXIT_USAGE, error.message) from error
+    folder = OwnedFolder(out, YEAR, protect=protect)  # refuses a folder it does not own (SPEC 7.1)
+    _refuse_if_finalized(year, folder.out, force)  # before the lock: a quick answer
+    with folder:
+        out = folder.out
+        locked = _refuse_if_finalized(year, out, force)
+        _execute(year, Path(data), params_file, as_of, out, folder.path, locked)
+        versions.carry_over(out, folder.path, archive_current=locked)
+        if locked:
+            versions.reissue(folder.path, year)
+        folder.commit()
     return RunResult(year, out, time.perf_counter() - started)
 
 
@@ -205,8 +190,8 @@ def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
 
     locked = versions.is_finalized(out)
     if locked and not force:
-        raise RunError(EXIT_LOCKED, f"{year} 年度结果已定稿（{out / versions.LOCK_FILE}），不能覆盖；"
-                                    f"如需重新出具（如异议成立后），请加 --force，原结果将保留为历史版本。")
+        raise FinalizedError(f"{year} 年度结果已定稿（{out / versions.LOCK_FILE}），不能覆盖；"
+                             f"如需重新出具（如异议成立后），请加 --force，原结果将保留为历史版本。")
     return locked
 
 
@@ -245,10 +230,10 @@ def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, ou
             )
         except PapermillExecutionError as error:
             if error.ename in _INPUT_ERRORS:
-                raise RunError(EXIT_INPUT, f"{year} 年度输入有问题，评估未进行：\n{error.evalue}") from error
+                raise InputError(f"{year} 年度输入有问题，评估未进行：\n{error.evalue}") from error
             failed = _keep_failed_notebook(executed, out)
-            raise RunError(EXIT_EXECUTION, f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
-                                           f"失败的笔记本已保存到 {failed}") from error
+            raise NotebookError(f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
+                                f"失败的笔记本已保存到 {failed}") from error
         (work / "report.html").write_text(export_html(executed, font, executed_notebook), encoding="utf-8")
         _write_manifest(work, year)
     finally:

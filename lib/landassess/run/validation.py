@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from landassess.problems import InputError, Problem
-from landassess.run.runner import EXIT_INPUT, RunError
 from landassess.vocabulary import ERROR, FATAL
 
 
@@ -36,7 +35,7 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
         assessment = run_assessment(year, data, params_file, as_of=as_of)
     except InputError as error:  # fatal problems, invalid parameters or divisions
         detail = f"{year} 年度输入无法评估：\n{format_problems(error.problems)}" if error.problems else str(error)
-        raise RunError(EXIT_INPUT, detail) from error
+        raise InputError(detail) from error
     problems = assessment.problems
     errors = [p for p in problems if p.severity in (ERROR, FATAL)]
     notice_count = len(problems) - len(errors)

@@ -14,14 +14,15 @@ import os
 import shutil
 from pathlib import Path
 
+from landassess.errors import InputError
 from landassess.paths import sha256_file
 
 LOCK_FILE = "FINALIZED.json"
 VERSIONS_DIR = "versions"
 
 
-class FinalizeError(Exception):
-    """A year that cannot be finalised (no results yet); the message is Chinese."""
+class FinalizeError(InputError):
+    """A year that cannot be finalised (no results yet); the message is Chinese (exit 3)."""
 
 
 def is_finalized(out: Path) -> bool:
