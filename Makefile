@@ -15,6 +15,7 @@ $(BIN)/landassess: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/landassess setup-lab   # JupyterLab in Chinese, no news pop-up (never replaces a user's file)
 	touch $(BIN)/landassess
 
 install: $(BIN)/landassess

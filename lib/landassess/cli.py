@@ -172,6 +172,16 @@ def build_parser() -> argparse.ArgumentParser:
                         help="更改一个参数，可重复，如 --set tiers.model.quota=8 --set bonus.cap=none "
                              "--set rubric.dimensions.effectiveness.weight=1.2 --set rubric.criteria.C09.max=20")
     whatif.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
+
+    demo = commands.add_parser("demo", help="运行随包附带的演示年度（2022–2024，虚构数据），写出报告并打开汇总页",
+                               description="评估演示年度 2022–2024，再演示 2024 年度的收集 → 校验 → 评估；无需 make，"
+                                           "任何操作系统均可。", epilog=EPILOG)
+    demo.add_argument("--out", type=Path, default=Path("landassess-demo"),
+                      help="输出文件夹（默认当前文件夹下的 landassess-demo/）")
+    demo.add_argument("--no-browser", action="store_true", help="完成后不在浏览器中打开汇总页")
+    commands.add_parser("setup-lab", help="为本环境的 JupyterLab 设置中文界面、关闭新闻弹窗（不改动用户自己的设置）",
+                        description="写入 JupyterLab 默认设置 share/jupyter/lab/settings/overrides.d/landassess.json。",
+                        epilog=EPILOG)
     return parser
 
 
@@ -294,6 +304,23 @@ def cmd_whatif(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    from landassess.run.demo import run_demo
+
+    result = run_demo(args.out)
+    _print(result.summary())
+    if not args.no_browser:
+        result.open_index()
+    return EXIT_OK if result.ok else EXIT_EXECUTION
+
+
+def cmd_setup_lab(args: argparse.Namespace) -> int:
+    from landassess.run.labsettings import setup_lab
+
+    _print(setup_lab())
+    return EXIT_OK
+
+
 EXIT_FOR_ERROR = (
     (NotebookError, EXIT_EXECUTION),
     (FinalizedError, EXIT_LOCKED),
@@ -313,7 +340,8 @@ def exit_code_for(error: LandassessError) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
-               "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect}[args.command]
+               "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect,
+               "demo": cmd_demo, "setup-lab": cmd_setup_lab}[args.command]
     try:
         return handler(args)
     except LandassessError as error:

@@ -1,7 +1,7 @@
 """Where the project's shared files are: parameters, notebooks and packaged data.
 
-In a checkout (an editable install) they are the repository's top-level ``params/`` and
-``notebooks/`` folders; in a wheel they are packaged under ``landassess/_resources/``.
+In a checkout (an editable install) they are the repository's top-level ``params/``,
+``notebooks/`` and ``demo/`` folders; in a wheel they are packaged under ``landassess/_resources/``.
 ``LANDASSESS_HOME`` points at another project folder holding both.
 """
 
@@ -34,6 +34,16 @@ def params_dir() -> Path:
 def notebooks_dir() -> Path:
     """The folder of the assessment notebooks."""
     return project_root() / "notebooks"
+
+
+def demo_dir() -> Path:
+    """The folder of the fictional demo years (``2022/`` … ``2024/``, ``returned/``, ``collect-2024/``)."""
+    return project_root() / "demo"
+
+
+def jupyterlab_settings_file() -> Path:
+    """The JupyterLab default settings landassess ships (Chinese interface, no news pop-up)."""
+    return DATA_DIR / "jupyterlab" / "landassess.json"
 
 
 def sha256_file(path: Path) -> str:
