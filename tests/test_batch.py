@@ -40,7 +40,7 @@ def test_batch_writes_each_year_and_a_self_contained_index(tmp_path):
     assert "2023：完成" in proc.stdout and "2024：完成" in proc.stdout
     for year in ("2023", "2024"):
         assert (tmp_path / "out" / year / "report.html").is_file()
-        results = pd.read_csv(tmp_path / "out" / year / "results.csv", dtype=str, keep_default_na=False)
+        results = pd.read_csv(tmp_path / "out" / year / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         assert len(results) == 95
     index = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
     assert 'href="2023/report.html"' in index and 'href="2024/report.html"' in index

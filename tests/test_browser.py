@@ -196,7 +196,7 @@ def test_report_text_shows_no_nan(inner_text):
 def test_text_payloads_do_not_change_the_results(hostile_run):
     """Only free text was changed, so the results are the golden year's."""
     _, out = hostile_run
-    got = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False).set_index("code")
+    got = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("code")
     expected = pd.read_csv(GOLDEN / "expected_results.csv", dtype=str, keep_default_na=False).set_index("code")
     assert list(got.columns) == list(expected.columns) and list(got.index) == list(expected.index)
     changed = got.compare(expected, result_names=("hostile year", "golden"))

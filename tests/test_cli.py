@@ -44,7 +44,7 @@ def test_run_writes_the_outputs_of_spec_5(golden_run):
 
 def test_run_results_match_golden_year(golden_run):
     _, out = golden_run
-    got = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False)
+    got = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     expected = pd.read_csv(GOLDEN / "expected_results.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(got, expected)
 

@@ -245,7 +245,7 @@ def test_results_csv_neutralises_hostile_names_and_keeps_normal_rows(tmp_path, h
     a = assess(golden_copy(tmp_path), hostile_divisions)
     paths = write_outputs(a, tmp_path / "out")
     assert unsafe(csv_cells(paths["results.csv"])) == []
-    written = pd.read_csv(paths["results.csv"], dtype=str, keep_default_na=False)
+    written = pd.read_csv(paths["results.csv"], dtype=str, keep_default_na=False, encoding="utf-8-sig")
     expected = pd.read_csv(GOLDEN / "expected_results.csv", dtype=str, keep_default_na=False)
     renamed = written["code"].isin(HOSTILE_NAMES)
     # Every other row is the hand-worked golden row, cell for cell.

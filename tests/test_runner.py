@@ -60,7 +60,7 @@ def test_run_year_writes_the_spec_5_files(golden_run):
 
 @pytest.mark.slow
 def test_run_year_results_follow_the_hand_working(golden_run):
-    results = pd.read_csv(golden_run.out / "results.csv", dtype=str, keep_default_na=False)
+    results = pd.read_csv(golden_run.out / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert set(RESULT_COLUMNS) <= set(results.columns)
     assert len(results) == 95  # every county-level division of Jiangsu (SPEC 3.6)
     assert list(results["code"]) == sorted(results["code"])
@@ -195,7 +195,7 @@ def test_write_year_outputs_without_a_folder_uses_a_scratch_folder(golden_assess
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     monkeypatch.chdir(ROOT)  # as from JupyterLab opened in the repository: the cwd is not used
     written = write_year_outputs(golden_assessment, output_dir)
-    assert set(written) == {"results.csv", "publicity.xlsx", "problems.csv", "manifest.json"}
+    assert set(written) == {"results.csv", "results.xlsx", "publicity.xlsx", "problems.csv", "manifest.json"}
     folders = {path.parent for path in written.values()}
     assert len(folders) == 1
     folder = folders.pop()

@@ -68,7 +68,7 @@ def test_finalized_year_is_kept_and_reissue_shows_changes(tmp_path):
     forced = landassess("run", "--data", str(data), *base, "--force")
     assert forced.returncode == 0, forced.stderr
     assert sha(out / "versions" / "v1" / "results.csv") == finalized
-    results = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False).set_index("code")
+    results = pd.read_csv(out / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig").set_index("code")
     assert results.at["320115", "status"] == "advanced" and results.at["320115", "tier"] == "advanced"
     assert results.at["320117", "status"] == "not_selected" and results.at["320117", "tier"] == ""
     html = (out / "report.html").read_text(encoding="utf-8")

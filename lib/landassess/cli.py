@@ -1,4 +1,4 @@
-"""Command line (SPEC 6, 7.4): ``landassess run | validate | batch | finalize | template | whatif``.
+"""Command line (SPEC 6, 7.4): ``landassess run | validate | batch | finalize | template | whatif | documents``.
 
 Exit codes: 0 success; 1 ``validate`` found problems; 2 wrong usage (also an output folder
 landassess does not own, SPEC 7.1); 3 the inputs or parameters cannot be assessed (a missing
@@ -123,6 +123,14 @@ def build_parser() -> argparse.ArgumentParser:
     finalize.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     finalize.add_argument("--out", type=Path, help="该年度输出文件夹（默认 outputs/<Y>/）")
 
+    documents = commands.add_parser("documents", help="起草 Word 文稿：公示公告.docx，已定稿年度另有表彰通报.docx",
+                                    description="按年度输出文件夹的 results.csv 起草公示公告与（已定稿年度）表彰通报；"
+                                                "发文机关、日期、公示期、异议受理方式取参数 documents 组。", epilog=EPILOG)
+    documents.add_argument("--year", type=_year, required=True, help="评估年度 Y")
+    documents.add_argument("--out", type=Path, help="该年度输出文件夹（默认 outputs/<Y>/，须由 landassess run 写出）")
+    documents.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（documents 组）")
+    documents.add_argument("--only", choices=["公示", "通报"], help="只起草其中一份（通报要求年度已定稿）")
+
     validate = commands.add_parser("validate", help="只校验输入，列出全部数据问题；无问题时退出码为 0",
                                    description="只校验一个年度的输入，不评估。", epilog=EPILOG)
     validate.add_argument("--year", type=_year, required=True, help="评估年度 Y")
@@ -223,6 +231,16 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     if record.get("reissued"):
         _print(f"{args.year} 年度（重新出具的第 {record['version']} 版）已是定稿状态。")
     _print(f"{args.year} 年度已定稿（第 {record['version']} 版，results.csv sha256 {record['results_sha256'][:16]}…）")
+    return EXIT_OK
+
+
+def cmd_documents(args: argparse.Namespace) -> int:
+    from landassess.run.documents import write_documents
+
+    drafted = write_documents(args.year, args.out or Path("outputs") / str(args.year), args.params, args.only)
+    for note in drafted.notes:
+        _print(note, error=True)
+    _print(f"已起草 {args.year} 年度文稿：" + "、".join(str(p) for p in drafted.written))
     return EXIT_OK
 
 
@@ -340,7 +358,7 @@ def exit_code_for(error: LandassessError) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
-               "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect,
+               "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,
                "demo": cmd_demo, "setup-lab": cmd_setup_lab}[args.command]
     try:
         return handler(args)

@@ -312,6 +312,32 @@ class Report(_Model):
     _decimals = field_validator("spread_flag_share", mode="before")(_exact_decimal)
 
 
+class Documents(_Model):
+    """The announcement drafts (``landassess documents``): issuer, dates, objection channel.
+
+    Every field is optional: a draft shows a placeholder such as 【公示期起止日期】 where one is
+    unset. Set them in ``params/<year>.yaml`` or the ``--params`` file once they are decided.
+    """
+
+    issuer: str | None = Field(default=None, max_length=200)
+    issue_date: dt.date | None = None
+    publicity_start: dt.date | None = None
+    publicity_end: dt.date | None = None
+    objection_channel: str | None = Field(default=None, max_length=1000)
+    source: str = "assumption"
+
+    @field_validator("issuer", "objection_channel")
+    @classmethod
+    def _blank_is_unset(cls, value: str | None) -> str | None:
+        return value.strip() or None if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _period_in_order(self) -> Documents:
+        if self.publicity_start and self.publicity_end and self.publicity_end < self.publicity_start:
+            raise ValueError("公示期结束日期早于开始日期")
+        return self
+
+
 class Params(_Model):
     """All parameters of one assessment year."""
 
@@ -326,3 +352,4 @@ class Params(_Model):
     spot_check: SpotCheck
     rubric: Rubric
     report: Report = Report()
+    documents: Documents = Documents()

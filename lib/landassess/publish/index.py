@@ -25,7 +25,7 @@ def cross_year_table(out_root: Path, years: list[int]) -> pd.DataFrame:
     """One row per division that declared in any year: status and total per year."""
     frames = []
     for year in years:
-        results = pd.read_csv(out_root / str(year) / "results.csv", dtype=str, keep_default_na=False)
+        results = pd.read_csv(out_root / str(year) / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
         results["year"] = year
         frames.append(results)
     return pd.concat(frames, ignore_index=True)

@@ -1,8 +1,10 @@
-"""Files written for a year (SPEC 5): results.csv, the 公示名单 workbook, problems, manifest.
+"""Files written for a year (SPEC 5): results.csv, results.xlsx, the 公示名单 workbook, problems, manifest.
 
 The manifest is built by :mod:`landassess.publish.provenance`, the one owner of provenance.
 
-Everything written here is deterministic: the same inputs give byte-identical files.
+Everything written here is deterministic: the same inputs give byte-identical files. The CSV
+files carry a UTF-8 BOM, so that Excel and WPS on Chinese Windows read them as UTF-8; the
+workbooks hold numbers as numbers (``0.00``) and print on A4.
 """
 
 from __future__ import annotations
@@ -13,14 +15,23 @@ from pathlib import Path
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.publish.documents import DEMO_MARK, issuer_line
 from landassess.publish.provenance import write_manifest
 from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
-from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH
+from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH, VETO_TYPES
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
     "bonus": "加分", "total": "总分", "tier_zh": "拟评定称号", "code": "县级代码",
 }
+NUMBER_FORMAT = "0.00"
+"""Scores are stored as numbers and shown with two decimals (as in results.csv)."""
+RESULTS_XLSX_COLUMNS = {
+    "code": "县级代码", "name": "名称", "city": "设区市", "status": "状态", "vetoes": "否决情形",
+    "base_score": "基础得分", "bonus": "加分", "total": "总分", "rank": "名次", "tier": "拟评定称号",
+    "spot_check": "抽中查验",
+}
+"""results.xlsx: the columns of results.csv with Chinese headers, in the same order."""
 
 
 def current_title(status: str, tier: object, pending_between: str = "") -> str:
@@ -55,12 +66,89 @@ def publicity_list(assessment: Assessment) -> pd.DataFrame:
 
 
 def write_results_csv(assessment: Assessment, path: Path) -> None:
-    """``results.csv``: UTF-8, LF line ends, one row per division sorted by code."""
-    write_csv(assessment.results(), path, encoding="utf-8")
+    """``results.csv``: UTF-8 with a BOM (Excel, WPS), LF line ends, one row per division by code."""
+    write_csv(assessment.results(), path, encoding="utf-8-sig")
+
+
+def _number(text: object) -> float | None:
+    """A 2-decimal score of results.csv as a number for a workbook cell (``None`` when empty)."""
+    return float(text) if isinstance(text, str) and text.strip() else None
+
+
+def _print_setup(sheet, title_rows: str, *, landscape: bool) -> None:
+    """A4, fit to one page wide, the header row repeated on every page, page numbers."""
+    from openpyxl.worksheet.page import PageMargins
+
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True
+    sheet.page_margins = PageMargins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
+    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
+
+
+def tier_label(status: str, tier: str) -> str:
+    """results.xlsx 拟评定称号: the provisional title, marked when the unit no longer holds it (SPEC 7.3)."""
+    if tier not in TIER_ZH:
+        return ""
+    return TIER_ZH[tier] if status == tier else f"{TIER_ZH[tier]}（现为{STATUS_ZH[status]}）"
+
+
+def results_for_people(results: pd.DataFrame) -> pd.DataFrame:
+    """results.csv with Chinese headers and labels: statuses, vetoes, titles, 是/否; numbers as numbers."""
+    out = pd.DataFrame({
+        "code": results["code"], "name": results["name"], "city": results["city"],
+        "status": results["status"].map(STATUS_ZH),
+        "vetoes": ["；".join(VETO_TYPES.get(v, v) for v in text.split(";") if v) for text in results["vetoes"]],
+        "base_score": [_number(x) for x in results["base_score"]],
+        "bonus": [_number(x) for x in results["bonus"]],
+        "total": [_number(x) for x in results["total"]],
+        "rank": [int(x) if str(x).strip() else None for x in results["rank"]],
+        "tier": [tier_label(s, t) for s, t in zip(results["status"], results["tier"], strict=True)],
+        "spot_check": results["spot_check"].map({"true": "是", "false": "否"}),
+    })
+    return out.rename(columns=RESULTS_XLSX_COLUMNS)
+
+
+def write_results_xlsx(assessment: Assessment, path: Path) -> None:
+    """``results.xlsx``: results.csv for people (Chinese headers and labels), one sheet, prints on A4."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    table = results_for_people(assessment.results())
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "评估结果"
+    sheet.append(list(table.columns))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    numeric = {table.columns.get_loc(c) for c in ("基础得分", "加分", "总分")}
+    for row in table.itertuples(index=False, name=None):
+        values = [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row]
+        sheet.append([neutralize_cell(v) for v in values])
+        for index in numeric:
+            sheet.cell(row=sheet.max_row, column=index + 1).number_format = NUMBER_FORMAT
+    if assessment.inputs.is_demo:
+        sheet.append([])
+        sheet.append([DEMO_MARK])
+    for letter, width in zip("ABCDEFGHIJK", (10, 12, 10, 12, 24, 10, 8, 10, 6, 16, 9), strict=True):
+        sheet.column_dimensions[letter].width = width
+    sheet.freeze_panes = "A2"
+    _print_setup(sheet, "1:1", landscape=True)
+    workbook.properties.creator = "landassess"
+    save_workbook(workbook, path, dt.datetime(assessment.year + 1, 1, 1))
 
 
 def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
-    """The 公示名单 workbook in the official layout: title, list, note; fixed metadata."""
+    """The 公示名单 workbook in the official layout: title, issuer line, list, note; fixed metadata.
+
+    Row 1 the title, row 2 the issuer, date and 公示期 (from the ``documents`` parameters,
+    【placeholders】 when unset), row 3 the header (repeated on every printed page), then one
+    row per unit with its current status (SPEC 7.3) and the scores as numbers.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
 
@@ -71,27 +159,39 @@ def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
     sheet.title = "公示名单"
     title = f"{year}年度江苏省土地执法模范县（市、区）、先进县（市、区）拟命名名单（公示稿）"
     if assessment.inputs.is_demo:
-        title = "【演示数据，非真实评估结果】" + title
+        title = DEMO_MARK + title
     sheet.append([title])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(PUBLICITY_COLUMNS))
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet["A1"].alignment = Alignment(horizontal="center")
+    sheet["A1"].alignment = Alignment(horizontal="center", wrap_text=True)
+    sheet.row_dimensions[1].height = 40
+    sheet.append([issuer_line(assessment.params.documents)])
+    sheet.merge_cells(start_row=2, start_column=1, end_row=2, end_column=len(PUBLICITY_COLUMNS))
+    sheet["A2"].alignment = Alignment(horizontal="right")
     sheet.append(list(table.columns))
     thin = Side(style="thin")
-    for cell in sheet[2]:
+    for cell in sheet[3]:
         cell.font = Font(bold=True)
         cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    for row in table.itertuples(index=False):
-        sheet.append([neutralize_cell(x) for x in row])
-    for row in sheet.iter_rows(min_row=3, max_row=sheet.max_row):
+        cell.alignment = Alignment(horizontal="center")
+    numeric = {table.columns.get_loc(PUBLICITY_COLUMNS[c]) for c in ("base_score", "bonus", "total")}
+    for row in table.itertuples(index=False, name=None):
+        sheet.append([_number(x) if i in numeric else neutralize_cell(x) for i, x in enumerate(row)])
+        for index in numeric:
+            sheet.cell(row=sheet.max_row, column=index + 1).number_format = NUMBER_FORMAT
+    for row in sheet.iter_rows(min_row=4, max_row=sheet.max_row):
         for cell in row:
             cell.border = Border(top=thin, bottom=thin, left=thin, right=thin)
     sheet.append([])
     sheet.append(["说明：依据《江苏省土地执法模范县（市、区）创建活动方案》（2022年1月14日）六(三)按得分高低确定；"
                   "模范、先进各不超过10个；未通过查验或被取消资格的不再增补。"])
+    sheet.merge_cells(start_row=sheet.max_row, start_column=1, end_row=sheet.max_row, end_column=len(PUBLICITY_COLUMNS))
+    sheet.cell(row=sheet.max_row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[sheet.max_row].height = 48
     for letter, width in zip("ABCDEFGH", (6, 16, 12, 10, 8, 10, 22, 10), strict=True):
         sheet.column_dimensions[letter].width = width
-    sheet.freeze_panes = "A3"
+    sheet.freeze_panes = "A4"
+    _print_setup(sheet, "3:3", landscape=False)
     workbook.properties.creator = "landassess"
     save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
 
@@ -113,11 +213,13 @@ def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]
     folder.mkdir(parents=True, exist_ok=True)
     paths = {
         "results.csv": folder / "results.csv",
+        "results.xlsx": folder / "results.xlsx",
         "publicity.xlsx": folder / "公示名单.xlsx",
         "problems.csv": folder / "problems.csv",
         "manifest.json": folder / "manifest.json",
     }
     write_results_csv(assessment, paths["results.csv"])
+    write_results_xlsx(assessment, paths["results.xlsx"])
     write_publicity_xlsx(assessment, paths["publicity.xlsx"])
     write_problems_csv(assessment, paths["problems.csv"])
     write_manifest(assessment, paths["manifest.json"])

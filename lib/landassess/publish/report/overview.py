@@ -131,7 +131,7 @@ def changes_section(a: Assessment, previous_results: str, previous_version: str)
 
     from landassess.publish.outputs import compare_results
 
-    previous = pd.read_csv(Path(previous_results), dtype=str, keep_default_na=False)
+    previous = pd.read_csv(Path(previous_results), dtype=str, keep_default_na=False, encoding="utf-8-sig")
     changes = compare_results(previous, a.results())
     labels = {"status": "状态", "rank": "名次", "tier": "拟评定称号"}
 
