@@ -49,3 +49,18 @@ def test_collect_benchmark_reports_a_ratio_on_a_tiny_year(capsys):
     assert ratio_figure.ratio.endswith("×") and ratio_figure.goal == "≤ 3×"
     assert ratio_figure.met in ("yes", "no")
     assert "same results as the flat year: yes" in ratio_figure.note
+
+
+def test_app_benchmark_figures_have_the_table_shape():
+    """Item 8 (issue 13): the figures' shape from given timings (no server or browser started)."""
+    from benchmarks.app import AppTiming, app_figures
+    from benchmarks.table import COLUMNS
+
+    figures = app_figures(AppTiming(app=[6.0, 5.0, 7.0], lab=[4.0, 4.5, 3.5], whatif_ms=[12.0, 30.0],
+                                    browser_whatif_ms=[60.0]), 3)
+    assert [f.name.split(".")[0] for f in figures] == ["8a", "8b"]
+    assert all(len(f.cells()) == len(COLUMNS) for f in figures)
+    assert figures[0].measured == "6.00 s" and figures[0].baseline == "4.00 s" and figures[0].ratio == "1.50×"
+    assert figures[0].goal == "≤ 2×" and figures[0].met == "yes"
+    assert figures[1].measured == "30 ms" and figures[1].met == "yes"
+    assert app_figures("not measured: no chromium", 1)[0].note == "not measured: no chromium"

@@ -190,6 +190,10 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("setup-lab", help="为本环境的 JupyterLab 设置中文界面、关闭新闻弹窗（不改动用户自己的设置）",
                         description="写入 JupyterLab 默认设置 share/jupyter/lab/settings/overrides.d/landassess.json。",
                         epilog=EPILOG)
+    from landassess.run.app import add_arguments  # the app's options live with the app (run/app.py)
+
+    add_arguments(commands.add_parser("app", help="在浏览器中打开评估工作台（无代码；仅本机 127.0.0.1，网址含访问令牌）",
+                                      epilog=EPILOG), _year)
     return parser
 
 
@@ -339,6 +343,12 @@ def cmd_setup_lab(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from landassess.run.app import launch
+
+    return launch(args.data_root, args.out_root, args.year, args.params, args.port, not args.no_browser)
+
+
 EXIT_FOR_ERROR = (
     (NotebookError, EXIT_EXECUTION),
     (FinalizedError, EXIT_LOCKED),
@@ -359,7 +369,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,
-               "demo": cmd_demo, "setup-lab": cmd_setup_lab}[args.command]
+               "demo": cmd_demo, "setup-lab": cmd_setup_lab, "app": cmd_app}[args.command]
     try:
         return handler(args)
     except LandassessError as error:

@@ -366,6 +366,18 @@ class Workbench:
         return w.VBox([w.HTML("<h3>稳健性</h3>"), w.HBox([self.robust_runs, self.robust_button]), self.robust_table,
                        self.robust_chart])
 
+    def reload(self) -> None:
+        """Read the shown year's inputs again (after 收集材料 replaced its tables)."""
+        self._cache.pop(self.year.value, None)
+        self._load_year()
+
+    def actions_view(self, out_root: str | Path | None = None, report_url: str | None = None):
+        """The year's actions as buttons (:mod:`landassess.workbench.actions`)."""
+        from landassess.workbench.actions import Actions
+
+        self.actions = Actions(self, out_root, report_url)
+        return self.actions.view()
+
     def decide_view(self):
         import ipywidgets as w
 
