@@ -98,6 +98,8 @@ AS_OF_HELP = "评估基准日 YYYY-MM-DD（判断日期是否“晚于今天”�
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from landassess.run.demo import add_parsers as add_demo_parsers
+
     parser = _ChineseParser(
         prog="landassess",
         description="江苏省土地执法模范县（市、区）创建活动评估：按年度读取申报材料，依《创建活动方案》规则评估，输出结果与可审计报告。",
@@ -181,19 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
                              "--set rubric.dimensions.effectiveness.weight=1.2 --set rubric.criteria.C09.max=20")
     whatif.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
-    demo = commands.add_parser("demo", help="运行随包附带的演示年度（2022–2024，虚构数据），写出报告并打开汇总页",
-                               description="评估演示年度 2022–2024，再演示 2024 年度的收集 → 校验 → 评估；无需 make，"
-                                           "任何操作系统均可。", epilog=EPILOG)
-    demo.add_argument("--out", type=Path, default=Path("landassess-demo"),
-                      help="输出文件夹（默认当前文件夹下的 landassess-demo/）")
-    demo.add_argument("--no-browser", action="store_true", help="完成后不在浏览器中打开汇总页")
-    commands.add_parser("setup-lab", help="为本环境的 JupyterLab 设置中文界面、关闭新闻弹窗（不改动用户自己的设置）",
-                        description="写入 JupyterLab 默认设置 share/jupyter/lab/settings/overrides.d/landassess.json。",
-                        epilog=EPILOG)
-    from landassess.run.app import add_arguments  # the app's options live with the app (run/app.py)
-
-    add_arguments(commands.add_parser("app", help="在浏览器中打开评估工作台（无代码；仅本机 127.0.0.1，网址含访问令牌）",
-                                      epilog=EPILOG), _year)
+    add_demo_parsers(commands, EPILOG)  # demo, setup-lab
     return parser
 
 
@@ -327,26 +317,9 @@ def cmd_whatif(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from landassess.run.demo import run_demo
+    from landassess.run.demo import command
 
-    result = run_demo(args.out)
-    _print(result.summary())
-    if not args.no_browser:
-        result.open_index()
-    return EXIT_OK if result.ok else EXIT_EXECUTION
-
-
-def cmd_setup_lab(args: argparse.Namespace) -> int:
-    from landassess.run.labsettings import setup_lab
-
-    _print(setup_lab())
-    return EXIT_OK
-
-
-def cmd_app(args: argparse.Namespace) -> int:
-    from landassess.run.app import launch
-
-    return launch(args.data_root, args.out_root, args.year, args.params, args.port, not args.no_browser)
+    return command(args)
 
 
 EXIT_FOR_ERROR = (

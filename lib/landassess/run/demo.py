@@ -111,3 +111,29 @@ def _annual_cycle(root: Path, out: Path, as_of: dt.date) -> dict[str, int]:
             print(f"年度工作流程演示未完成（{step}）：{error.message}", flush=True)
             codes[f"{year}-collected"] = 4
     return codes
+
+
+def add_parsers(commands, epilog: str) -> None:
+    """The ``demo`` and ``setup-lab`` subcommands (kept here so that cli.py stays short)."""
+    demo = commands.add_parser("demo", help="运行随包附带的演示年度（2022–2024，虚构数据），写出报告并打开汇总页",
+                               description="评估演示年度 2022–2024，再演示 2024 年度的收集 → 校验 → 评估；无需 make，"
+                                           "任何操作系统均可。", epilog=epilog)
+    demo.add_argument("--out", type=Path, default=DEFAULT_OUT, help="输出文件夹（默认当前文件夹下的 landassess-demo/）")
+    demo.add_argument("--no-browser", action="store_true", help="完成后不在浏览器中打开汇总页")
+    commands.add_parser("setup-lab", help="为本环境的 JupyterLab 设置中文界面、关闭新闻弹窗（不改动用户自己的设置）",
+                        description="写入 JupyterLab 默认设置 share/jupyter/lab/settings/overrides.d/landassess.json。",
+                        epilog=epilog)
+
+
+def command(args) -> int:
+    """Run ``landassess demo`` or ``landassess setup-lab``; the exit code (0, or 4: a step failed)."""
+    if args.command == "setup-lab":
+        from landassess.run.labsettings import setup_lab
+
+        print(setup_lab(), flush=True)
+        return 0
+    result = run_demo(args.out)
+    print(result.summary(), flush=True)
+    if not args.no_browser:
+        result.open_index()
+    return 0 if result.ok else 4

@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -229,19 +230,44 @@ def make_staging(out: Path) -> Path:
     return work
 
 
-def swap_into_place(work: Path, out: Path) -> None:
-    """Move ``work`` to ``out``, keeping the old folder until the new one is in place."""
-    if os.path.lexists(out):
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
-        os.replace(out, old)
+def _rename(source: Path, target: Path, attempts: int = 5) -> None:
+    """``os.replace`` of a folder onto a free name, retried while Windows reports it in use.
+
+    Windows refuses to rename a folder while a program holds a file in it open (Excel, a preview
+    pane, a virus scanner, the search indexer); those often let go within a second.
+    """
+    for attempt in range(attempts):
         try:
-            os.replace(work, out)
-        except OSError:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(work, out)
+            os.replace(source, target)
+            return
+        except PermissionError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def swap_into_place(work: Path, out: Path) -> None:
+    """Move ``work`` to ``out``, keeping the old folder until the new one is in place.
+
+    Windows cannot replace an existing folder, so the old one is first renamed aside (and only
+    removed once the new one is in place). A folder held open by another program is reported in
+    Chinese; the old folder is then left as it was.
+    """
+    try:
+        if os.path.lexists(out):
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            _rename(out, old)
+            try:
+                _rename(work, out)
+            except OSError:
+                os.replace(old, out)
+                raise
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            _rename(work, out)
+    except PermissionError as error:
+        raise OwnershipError(f"无法替换 {out}：该文件夹或其中的文件正被其他程序使用（如在 Excel、WPS 或资源管理器的预览中打开）。"
+                             "请关闭后重试；原有内容保持不变。") from error
 
 
 def write_manifest(folder: Path, kind: str, files: Iterable[str], **fields) -> None:
