@@ -142,3 +142,14 @@ def test_jupyter_lab_serves_chinese_defaults(tmp_path):
 def test_the_projects_environment_has_the_defaults():
     """``make install`` (``landassess setup-lab``) or the wheel's data files put them there."""
     assert labsettings.target_file().read_bytes() == jupyterlab_settings_file().read_bytes()
+
+
+def test_the_workbench_opens_with_its_code_collapsed():
+    """In JupyterLab only the views show; a click on the bar at the left shows the code."""
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "workbench.ipynb", as_version=4)
+    code = [c for c in notebook.cells if c.cell_type == "code"]
+    assert code and all(c.metadata.get("jupyter", {}).get("source_hidden") is True for c in code)
+    assert all(c.outputs == [] and c.execution_count is None for c in code)
+    assert "parameters" in code[0].metadata.get("tags", [])  # papermill and Voilà still find the parameters
