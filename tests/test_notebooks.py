@@ -204,7 +204,9 @@ def test_committed_notebook_is_clean_with_stable_ids(path):
         if cell.cell_type == "code":
             assert cell.outputs == [], f"{cell.id} has outputs"
             assert cell.execution_count is None, f"{cell.id} has an execution count"
-            assert set(cell.metadata) <= {"tags"}, f"{cell.id}: metadata {sorted(cell.metadata)}"
+            assert set(cell.metadata) <= {"tags", "jupyter"}, f"{cell.id}: metadata {sorted(cell.metadata)}"
+            # The only JupyterLab state kept: code collapsed (issue 13), never scroll or output state.
+            assert cell.metadata.get("jupyter", {}) in ({}, {"source_hidden": True}), cell.id
     parameters = [cell for cell in notebook.cells if "parameters" in cell.metadata.get("tags", [])]
     assert [cell.id for cell in parameters] == ["parameters"]
     assert notebook.metadata["kernelspec"] == {"name": "python3", "display_name": "Python 3", "language": "python"}
