@@ -12,6 +12,7 @@ Figures, each printed with its baseline, ratio and goal (benchmarks report; they
 6. ``landassess collect`` of 95 county, 13 city and 20 evaluator workbooks (templates filled from
    a synthetic flat year) against ``load_year`` on the same tables flat, with openpyxl's own
    reading of the same workbooks as a floor (``collect.py``, issue 11);
+7. ``landassess run --pdf`` against ``landassess run`` on the same demo year (``pdf.py``, issue 12);
 8. ``landassess app`` from its start to the first view in headless Chromium against JupyterLab
    on an empty notebook, and the what-if interaction times (``app.py``, issue 13).
 """

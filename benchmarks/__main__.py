@@ -7,12 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks import app, collect, endtoend, engine, whatif
+from benchmarks import app, collect, endtoend, engine, pdf, whatif
 from benchmarks.measure import load_average, machine
 from benchmarks.table import Figure, markdown_table, text_table
 
 RESULTS_FILE = Path(__file__).resolve().parent / "results.md"
-ITEMS = (1, 2, 3, 4, 5, 6, 8)
+ITEMS = (1, 2, 3, 4, 5, 6, 7, 8)
 
 
 def _items(text: str) -> set[int]:
@@ -69,6 +69,9 @@ def main(argv: list[str] | None = None) -> int:
     if 6 in args.only:
         _say("[6] landassess collect of the returned workbooks vs reading the same tables flat …")
         figures += collect.collect_figures(collect.measure_collect(repeat), repeat)
+    if 7 in args.only:
+        _say("[7] landassess run --pdf vs landassess run …")
+        figures += pdf.pdf_figures(pdf.measure_pdf(repeat), repeat)
     if 8 in args.only:
         _say("[8] landassess app to first view vs JupyterLab on an empty notebook; what-if interactions …")
         figures += app.app_figures(app.measure_app(repeat), repeat)

@@ -51,6 +51,25 @@ def test_collect_benchmark_reports_a_ratio_on_a_tiny_year(capsys):
     assert "same results as the flat year: yes" in ratio_figure.note
 
 
+def test_pdf_benchmark_reports_run_pdf_against_run_on_the_golden_year():
+    """Item 7 (issue 12) once on the golden year: the figure's shape, not its time."""
+    from benchmarks.pdf import measure_pdf, pdf_figures
+    from benchmarks.table import COLUMNS
+
+    golden = Path(__file__).parent / "golden" / "2025"
+    timing = measure_pdf(1, year=2025, data=golden / "input", params=golden / "params.yaml", log=lambda text: None)
+    figures = pdf_figures(timing, 1)
+    assert [f.name.split(".")[0] for f in figures] == ["7"]
+    figure = figures[0]
+    assert len(figure.cells()) == len(COLUMNS)
+    if timing.skipped:  # no browser here: the figure says why
+        assert figure.measured == "—" and "not measured" in figure.note
+        return
+    assert len(timing.html) == len(timing.pdf) == 1 and timing.pages >= 9  # one page per ranked unit at least
+    assert figure.measured.endswith(" s") and figure.baseline.endswith(" s")
+    assert figure.ratio.endswith("×") and figure.goal == "≤ 2×" and figure.met in ("yes", "no")
+
+
 def test_app_benchmark_figures_have_the_table_shape():
     """Item 8 (issue 13): the figures' shape from given timings (no server or browser started)."""
     from benchmarks.app import AppTiming, app_figures

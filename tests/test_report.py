@@ -163,10 +163,11 @@ def test_quotas_section_applies_the_city_share(golden):
 
 def test_scoring_section_shows_the_rubric_and_its_maxima(golden):
     found = tables(report.scoring_section(golden))  # some tables may be empty notes: find them by header
-    averages = next(t for t in found if t and "县（市、区）" in t[0] and "C01（满分5）" in t[0])
+    names = {c.id: c.name for c in golden.params.rubric.criteria}  # a 处长 reads the criterion, not its id
+    averages = next(t for t in found if t and "县（市、区）" in t[0] and f"C01 {names['C01']}（满分5）" in t[0])
     rubric = next(t for t in found if t and {"维度", "指标", "满分"} <= set(t[0]))
     assert {r["指标"]: r["满分"] for r in rubric} == RUBRIC_MAX
-    assert list(averages[0])[1:] == [f"{c}（满分{m}）" for c, m in RUBRIC_MAX.items()]
+    assert list(averages[0])[1:] == [f"{c} {names[c]}（满分{m}）" for c, m in RUBRIC_MAX.items()]
     names = [r["县（市、区）"] for r in averages]
     # The ranked units by position (the tied pair 江宁/溧水 in either order), then the scored units
     # that are not ranked, by code: 溧阳 (no C05) and 如皋 (no land row), WORKED 4.
@@ -220,7 +221,26 @@ def test_assumptions_name_the_rubric_size_and_every_parameter_source(golden):
     shown = text(report.assumptions_section(golden))
     assert "13项指标" in shown
     groups = [r["参数组"] for r in tables(report.assumptions_section(golden))[0]]
-    assert {"vetoes", "bonus", "recommendation", "tiers", "scoring", "rubric", "spot_check"} <= set(groups)
+    # The groups in words for a 处长, not the parameter file's keys.
+    assert {"一票否决", "加分", "推荐名额", "称号名额与分数线", "评分方法", "评估指标（评估细则）", "实地查验抽取"} <= set(groups)
+    assert not {"vetoes", "bonus", "recommendation", "tiers", "scoring", "rubric", "spot_check"} & set(groups)
+
+
+def test_report_text_names_units_and_statuses_in_chinese(golden):
+    """No status code in brackets, tie explanations name counties, the detail in the quota table's city order."""
+    from landassess.vocabulary import STATUSES
+
+    ledgers = text(report.ledgers(golden))
+    ranking = text(report.ranking_table(golden))
+    for status in STATUSES:
+        assert f"（{status}）" not in ledgers and f"（{status}）" not in ranking, status
+    # WORKED 6: 昆山 and 海安 share 92.50, 江宁 and 溧水 stay tied at 84.33.
+    assert "与 海安市 总分相同" in ranking and "与 溧水区 仍并列" in ranking
+    assert "320685 总分相同" not in ranking and "320685 总分相同" not in ledgers
+    quotas, detail = tables(report.quotas_section(golden))
+    order = [r["设区市"] for r in quotas]
+    cities = [r["设区市"] for r in detail]
+    assert cities == sorted(cities, key=order.index)
 
 
 def test_changes_section_lists_what_changed_against_a_finalised_version(golden, tmp_path):

@@ -97,6 +97,10 @@ def _as_of(text: str):
 AS_OF_HELP = "评估基准日 YYYY-MM-DD（判断日期是否“晚于今天”；默认北京时间的今天），记录在 manifest.json 和报告中"
 
 
+PDF_HELP = ("同时写出 report.pdf（A4，全部章节展开），用本机的 Chromium、Chrome 或 Edge 打印；"
+            "找不到浏览器时给出安装提示的警告，HTML 报告照常写出，退出码仍为 0")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from landassess.run.demo import add_parsers as add_demo_parsers
 
@@ -118,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--force", action="store_true",
                      help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异，新结果仍为定稿")
     run.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
+    run.add_argument("--pdf", action="store_true", help=PDF_HELP)
 
     finalize = commands.add_parser("finalize", help="定稿（锁定）一个年度的结果；之后重新运行需加 --force",
                                    description="定稿一个年度：记录 results.csv 的哈希，之后的运行不会覆盖它。",
@@ -171,6 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
     batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数）")
     batch.add_argument("--as-of", type=_as_of, help=AS_OF_HELP + "；各年度相同")
+    batch.add_argument("--pdf", action="store_true", help=PDF_HELP)
 
     whatif = commands.add_parser("whatif", help="假如分析：更改参数后谁进入、离开模范/先进（不写任何文件）",
                                  description="以更改后的参数重新评估一个年度（与正式评估同一套规则），列出与正式结果相比"
@@ -197,8 +203,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
     _print(f"评估 {args.year} 年度：输入 {data}，参数 {args.params or '默认'}，输出 {out}")
-    result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of)
-    _print(f"完成（{result.seconds:.1f} 秒）：{result.out / 'results.csv'}、{result.out / 'report.html'}")
+    result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of, pdf=args.pdf)
+    written = ["results.csv", "report.html"] + (["report.pdf"] if (result.out / "report.pdf").is_file() and args.pdf else [])
+    _print(f"完成（{result.seconds:.1f} 秒）：" + "、".join(str(result.out / name) for name in written))
+    for warning in result.warnings:
+        _print(warning, error=True)
     _print_summary(result.out)
     return EXIT_OK
 
@@ -294,7 +303,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from landassess.run.batch import run_batch
 
     return batch_exit_code(run_batch(args.years, args.data_root, args.out_root, args.params, args.jobs,
-                                     as_of=args.as_of))
+                                     as_of=args.as_of, pdf=args.pdf))
 
 
 def batch_exit_code(codes: dict[int, int]) -> int:

@@ -127,7 +127,8 @@ def quota_use(a: Assessment) -> Figure:
     ax.set_xticks(list(x), q["city"], fontsize=8, rotation=30)
     ax.set_ylabel("县级单位数")
     ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.set_title("各设区市推荐名额使用情况（六(二)：不超过所辖县级单位的40%）")
+    share = f"{(a.params.recommendation.quota_share * 100).normalize():f}%"
+    ax.set_title(f"各设区市推荐名额使用情况（六(二)：不超过所辖县级单位的{share}）")
     ax.legend(fontsize=8)
     fig.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2)
     return fig

@@ -17,6 +17,8 @@ from landassess.paths import PACKAGE_DIR
 from landassess.vocabulary import STATUS_ZH, TIER_ZH
 
 TITLES = tuple(TIER_ZH)
+MAX_LINES = 12
+"""The cross-year chart draws at most this many units, each named."""
 
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
@@ -36,18 +38,27 @@ def _trend_chart(long: pd.DataFrame) -> str:
     from landassess.publish.figures import new_figure, setup_fonts
 
     setup_fonts()
-    titled = long[long["status"].isin(TITLES)]["code"].unique()  # SPEC 7.3: a lost title is not a title
-    fig, ax = new_figure((10, 4.5))
-    for _, group in long[long["code"].isin(titled) & (long["total"] != "")].groupby("code"):
-        group = group.sort_values("year")
-        ax.plot(group["year"], group["total"].astype(float), marker="o", linewidth=1, alpha=0.6,
-                label=group["name"].iloc[0])
+    # SPEC 7.3: a lost title is not a title. Every line is named (legend and line end); with more
+    # than MAX_LINES titled units only those titled most often are drawn, and the title says so.
+    counts = long[long["status"].isin(TITLES)].groupby("code").size().sort_values(ascending=False, kind="stable")
+    shown = list(counts.index[:MAX_LINES])
+    fig, ax = new_figure((10, 4.8))
+    for code in shown:
+        group = long[(long["code"] == code) & (long["total"] != "")].sort_values("year")
+        if group.empty:
+            continue
+        name = group["name"].iloc[0]
+        line, = ax.plot(group["year"], group["total"].astype(float), marker="o", linewidth=1.2, alpha=0.8, label=name)
+        ax.annotate(name, (group["year"].iloc[-1], float(group["total"].iloc[-1])), xytext=(4, 0),
+                    textcoords="offset points", fontsize=7, color=line.get_color(), va="center")
     years = sorted(long["year"].unique())
     ax.set_xticks(years, [str(y) for y in years])
+    ax.set_xlim(min(years) - 0.3, max(years) + 0.6)
     ax.set_ylabel("总分")
-    ax.set_title("曾获称号单位的总分变化")
-    if len(titled) <= 16:
-        ax.legend(fontsize=7, ncol=4)
+    more = f"（获称号次数最多的 {MAX_LINES} 个，共 {len(counts)} 个）" if len(counts) > MAX_LINES else ""
+    ax.set_title("曾获称号单位的总分变化" + more)
+    if shown:
+        ax.legend(fontsize=7, ncol=1, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     fig.tight_layout()
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")

@@ -20,13 +20,14 @@ from landassess.run.ownership import write_owned_file
 
 
 def _run_one(year: int, data: Path, out: Path, params: Path | None,
-             as_of: dt.date) -> tuple[int, float, str, int]:
+             as_of: dt.date, pdf: bool = False) -> tuple[int, float, str, int]:
     """One year as a ``landassess run`` process: (year, seconds, message, exit code).
 
     The process checks and locks its year's folder itself (SPEC 7.1).
     """
     command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(year), "--data", str(data),
-               "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else [])
+               "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else []) \
+        + (["--pdf"] if pdf else [])
     started = time.perf_counter()
     proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
     message = proc.stderr.strip() if proc.returncode != 0 else ""
@@ -34,12 +35,12 @@ def _run_one(year: int, data: Path, out: Path, params: Path | None,
 
 
 def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | None = None,
-              jobs: int | None = None, as_of: dt.date | None = None) -> dict[int, int]:
+              jobs: int | None = None, as_of: dt.date | None = None, pdf: bool = False) -> dict[int, int]:
     """Run the years in parallel with a progress bar; write ``out_root/index.html``.
 
     ``out_root`` must be a folder landassess owns (its year folders, ``index.html``); every year
-    runs with the same as-of date. Returns each year's exit code (the command line decides the
-    batch's own).
+    runs with the same as-of date; with ``pdf`` each year also writes ``report.pdf``. Returns each
+    year's exit code (the command line decides the batch's own).
     """
     from tqdm import tqdm
 
@@ -53,7 +54,7 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | 
     exit_codes: dict[int, int] = {}
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params, as_of) for y in years]
+        futures = [pool.submit(_run_one, y, data_root / str(y), out_root / str(y), params, as_of, pdf) for y in years]
         # The bar on a terminal; in a log, only the line per finished year.
         with tqdm(total=len(futures), desc="年度", unit="年", ncols=70, disable=not sys.stderr.isatty()) as bar:
             for future in as_completed(futures):

@@ -29,6 +29,8 @@ class RunResult:
     year: int
     out: Path
     seconds: float
+    warnings: tuple[str, ...] = ()
+    """Chinese warnings that did not stop the run (``--pdf`` without a browser)."""
 
 
 class WarmKernel:
@@ -156,12 +158,14 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
 
 
 def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
-             force: bool = False, as_of: dt.date | None = None) -> RunResult:
+             force: bool = False, as_of: dt.date | None = None, pdf: bool = False) -> RunResult:
     """Run one year: execute the notebook, export the report, then move outputs into place.
 
     ``out`` must be a folder landassess owns (SPEC 7.1); it is locked for the whole run. A
     finalised output folder is only replaced with ``force``; its files are then kept as the next
     ``versions/vN``, earlier versions are carried over, and the re-issued year stays finalised.
+    With ``pdf``, ``report.pdf`` is printed into the same staging folder (:mod:`landassess.run.pdf`);
+    without a browser the run goes on and the result carries a Chinese warning.
     """
     from landassess.clock import parse_as_of
     from landassess.run import versions
@@ -177,12 +181,12 @@ def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
     with folder:
         out = folder.out
         locked = _refuse_if_finalized(year, out, force)
-        _execute(year, Path(data), params_file, as_of, out, folder.path, locked)
+        warnings = _execute(year, Path(data), params_file, as_of, out, folder.path, locked, pdf)
         versions.carry_over(out, folder.path, archive_current=locked)
         if locked:
             versions.reissue(folder.path, year)
         folder.commit()
-    return RunResult(year, out, time.perf_counter() - started)
+    return RunResult(year, out, time.perf_counter() - started, warnings)
 
 
 def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
@@ -196,8 +200,8 @@ def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
 
 
 def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, out: Path, work: Path,
-             locked: bool) -> None:
-    """Execute the notebook into the staging folder ``work`` and export the report there."""
+             locked: bool, pdf: bool = False) -> tuple[str, ...]:
+    """Execute the notebook into the staging folder ``work`` and export the report (and PDF) there."""
     from landassess.run import versions
 
     executed = work / NOTEBOOK
@@ -212,7 +216,12 @@ def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, ou
         "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
     }
     kernel = WarmKernel.first_in_process(work)  # starts importing while this process imports papermill
+    printer = None
     try:
+        if pdf:
+            from landassess.run.pdf import PdfPrinter
+
+            printer = PdfPrinter()  # the browser starts while the notebook runs
         font = FontPrefetch(data)
         import papermill
         from papermill.exceptions import PapermillExecutionError
@@ -235,8 +244,12 @@ def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, ou
             raise NotebookError(f"{year} 年度笔记本执行失败（{error.ename}: {error.evalue}）；"
                                 f"失败的笔记本已保存到 {failed}") from error
         (work / "report.html").write_text(export_html(executed, font, executed_notebook), encoding="utf-8")
+        warning = printer.print(work) if printer else None  # before the manifest, which lists report.pdf
         _write_manifest(work, year)
+        return (warning,) if warning else ()
     finally:
+        if printer:
+            printer.close()
         if kernel:
             kernel.shutdown()
 

@@ -18,6 +18,14 @@ from landassess.vocabulary import TABLE_ZH
 
 _NO_COMMIT = "（不在 git 仓库中）"
 
+PARAM_GROUP_ZH = {
+    "divisions": "评估对象（区划名单）", "deadlines": "申报与推荐截止日期", "vetoes": "一票否决",
+    "bonus": "加分", "recommendation": "推荐名额", "tiers": "称号名额与分数线", "scoring": "评分方法",
+    "tie_break": "总分相同时的比较顺序", "spot_check": "实地查验抽取", "rubric": "评估指标（评估细则）",
+    "report": "报告显示",
+}
+"""The parameter groups (the top-level keys of the parameter file) in words."""
+
 
 def _effectiveness_name(params: Params) -> str:
     rubric = params.rubric
@@ -44,7 +52,8 @@ def assumption_items(params: Params) -> list[str]:
 def assumptions_section(a: Assessment) -> HTMLFragment:
     """What the notice does not fix: the rubric, thresholds' readings and other choices."""
     p = params_as_dict(a.params)
-    sources = [(k, _source_zh(v.get("source", ""))) for k, v in p.items() if isinstance(v, dict) and "source" in v]
+    sources = [(PARAM_GROUP_ZH.get(k, k), _source_zh(v.get("source", ""))) for k, v in p.items()
+               if isinstance(v, dict) and "source" in v]
     frame = pd.DataFrame(sources, columns=["参数组", "来源或假设"])
     markup = ("<ul>" + "".join(f"<li>{_e(x)}</li>" for x in assumption_items(a.params)) + "</ul>" + _table(frame)
               + '<p class="la-note">完整的口径说明见项目文档 docs/rules.md。</p>')
@@ -75,5 +84,5 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
               f"<p>软件：{_e('；'.join(versions))}；Python {_e(python)}；代码版本（git）：<span class='la-mono'>{_e(commit)}</span>；"
               f'运行时间（北京时间）：<span class="la-run-time">{_e(run_time)}</span>；'
               f"评估基准日（--as-of，判断日期是否晚于“今天”）：<b>{_e(as_of)}</b></p>"
-              f"<details class='la-ledger'><summary>生效参数（合并后）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
+              f"<details class='la-ledger'><summary>生效参数（合并后；参数文件原文，键名与参数文件一致，供复现）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
     return _section("provenance", "十一、溯源", markup, a)

@@ -86,7 +86,10 @@ def quotas_section(a: Assessment) -> HTMLFragment:
         "名额内（获推荐）": q["admitted"], "超出推荐名额": q["over_quota"], "无效推荐": q["invalid"],
     })
     classes = ["la-pending" if n else "" for n in q["over_quota"]]
-    r = a.recommendations.sort_values(["city", "order", "row"], na_position="last")
+    # The detail follows the quota table's (official) city order, then the city's own order.
+    city_rank = {city: i for i, city in enumerate(q["city"])}
+    r = a.recommendations.assign(_city=a.recommendations["city"].map(city_rank).fillna(len(city_rank)))
+    r = r.sort_values(["_city", "order", "row"], na_position="last", kind="stable")
     rows = pd.DataFrame({
         "设区市": r["city"], "推荐顺序": r["order"], "县级代码": r["code"],
         "县（市、区）": r["code"].map(a.divisions.name_of()),

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landassess.assessment import Assessment
-from landassess.publish.report.markup import HTMLFragment, _e, _num, _pct, _section, _table
+from landassess.publish.report.markup import HTMLFragment, _e, _num, _pct, _section, _table, with_names
 from landassess.publish.report.privacy import shareable_problems, shareable_value_and_message
 from landassess.vocabulary import (
     DECISIONS,
@@ -57,7 +57,7 @@ def ledgers(a: Assessment) -> HTMLFragment:
         items = "".join(f"<li><b>{_e(step)}</b>：{_e(text)}</li>" for step, text in steps)
         parts.append(f'<details class="la-ledger" id="county-{row.code}"><summary>{_e(row.code)} {_e(row.name)}（{_e(row.city)}）'
                      f"— {_e(row.status_zh)}</summary><ol>{items}</ol></details>")
-    return _section("ledgers", "九、逐县说明", '<p class="la-note">点击展开每个申报县的判定过程。</p>' + "".join(parts), a)
+    return _section("ledgers", "九、逐县说明", '<p class="la-note la-screen-only">点击展开每个申报县的判定过程（打印和 PDF 中全部展开）。</p>' + "".join(parts), a)
 
 
 class LedgerIndex:
@@ -121,7 +121,7 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
         steps.append(("评分", f"基础得分 {c['base_score']}（{dims}）"))
         docs = index.bonus.get(code, [])
         steps.append(("加分", f"{c['bonus']} 分；" + ("；".join(f"{r.document_no}：{r.reason}" for r in docs) or "无加分材料")))
-        steps.append(("排名", f"总分 {c['total']}，第 {int(c['rank'])} 名" + (f"；{c['tie_break']}" if c["tie_break"] else "")))
+        steps.append(("排名", f"总分 {c['total']}，第 {int(c['rank'])} 名" + (f"；{with_names(a, c['tie_break'])}" if c["tie_break"] else "")))
         steps.append(("与名额线的距离", _distance(a, c["total"], index.ranked)))
         tier = c["tier"]
         if c["status"] == "disqualified":
@@ -135,7 +135,7 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
             title += f"；评审决定：{DECISIONS[c['decision']]}（{c['decision_reason']}）"
         steps.append(("称号", title))
         steps.append(("查验与异议", verification_sentence(a, code, index)))
-    steps.append(("结论", f"{STATUS_ZH[c['status']]}（{c['status']}）"))
+    steps.append(("结论", STATUS_ZH[c["status"]]))
     return steps
 
 

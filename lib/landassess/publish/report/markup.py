@@ -7,6 +7,7 @@ section scrubs the year's declared contact values (:mod:`.privacy`).
 from __future__ import annotations
 
 import html
+import re
 from decimal import Decimal
 from fractions import Fraction
 
@@ -49,7 +50,16 @@ def _table(frame: pd.DataFrame, *, empty: str = "（无）", row_classes: list[s
     for cls, row in zip(classes, frame.itertuples(index=False), strict=True):
         cells = "".join(f"<td>{_e(x)}</td>" for x in row)
         body.append(f'<tr class="{cls}">{cells}</tr>' if cls else f"<tr>{cells}</tr>")
-    return f'<table class="la-table"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+    return (f'<table class="la-table" data-columns="{len(frame.columns)}"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(body)}</tbody></table>')
+
+
+WIDE_COLUMNS = 9
+"""A section with a table of this many columns or more prints on landscape A4 pages (report.css)."""
+
+
+def _is_wide(markup: str) -> bool:
+    return any(int(n) >= WIDE_COLUMNS for n in re.findall(r'data-columns="(\d+)"', markup))
 
 
 def _pct(ratio: Fraction | None) -> str:
@@ -87,6 +97,8 @@ def _section(anchor: str, title: str, body: str, a: Assessment | None = None,
              keep: tuple[str, ...] = ()) -> HTMLFragment:
     """A report section; the declared contact values of ``a`` are scrubbed, phones masked."""
     markup = f'<section id="{anchor}"><h2>{_e(title)}</h2>{body}</section>'
+    if _is_wide(body):
+        markup = f'<div class="la-wide">{markup}</div>'  # printed on landscape pages (report.css)
     if a is not None:
         markup = scrub_personal_values(markup, personal_values(a))
     return HTMLFragment(markup, keep)
@@ -94,4 +106,10 @@ def _section(anchor: str, title: str, body: str, a: Assessment | None = None,
 
 def _name(assessment: Assessment, code: str) -> str:
     return assessment.divisions.name_of().get(code, code)
+
+
+def with_names(assessment: Assessment, text: str) -> str:
+    """``text`` with each six-digit division code replaced by the division's name (tie explanations)."""
+    names = assessment.divisions.name_of()
+    return re.sub(r"(?<!\d)(\d{6})(?!\d)", lambda m: names.get(m.group(1), m.group(1)), text)
 

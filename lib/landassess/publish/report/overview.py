@@ -13,6 +13,7 @@ from landassess.publish.report.markup import (
     _section,
     _table,
     decimals_zh,
+    with_names,
 )
 from landassess.vocabulary import DECISIONS, ERROR, FATAL, STATUS_ZH, STATUSES, TIER_ZH
 
@@ -76,7 +77,7 @@ def ranking_table(a: Assessment) -> HTMLFragment:
         "基础得分": counties["base_score"], "加分": counties["bonus"], "总分": counties["total"],
         "拟评定": [_shown_title(r) for r in counties.itertuples()],
         "状态": counties["status_zh"],
-        "并列与裁决": [_tie_text(r) for r in counties.itertuples()],
+        "并列与裁决": [with_names(a, _tie_text(r)) for r in counties.itertuples()],
     })
     classes = ["la-pending" if s == "tie_pending" else f"la-tier-{s}" if s in ("model", "advanced")
                else "la-disqualified" if s == "disqualified" else "" for s in counties["status"]]

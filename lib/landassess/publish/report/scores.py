@@ -34,7 +34,7 @@ def scoring_section(a: Assessment) -> HTMLFragment:
     ids = a.params.rubric.criterion_ids()
     table = pd.DataFrame({"县（市、区）": [_name(a, c) for c in codes]})
     for cid in ids:
-        table[f"{cid}（满分{a.params.rubric.max_by_criterion()[cid].normalize():f}）"] = [
+        table[f"{cid} {names[cid]}（满分{a.params.rubric.max_by_criterion()[cid].normalize():f}）"] = [
             _num(pivot.at[c, cid]) if cid in pivot.columns and pd.notna(pivot.at[c, cid]) else "—" for c in codes]
     share = a.params.report.spread_flag_share
     flagged = crit[[Fraction(s) > Fraction(share) * Fraction(m) for s, m in zip(crit["spread"], crit["max_points"], strict=True)]]
