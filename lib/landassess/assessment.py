@@ -188,7 +188,8 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
     problems += outcome_problems
 
     problems += _stage(cache, ("notices", veto_key, recommendation_key, bonus_key),
-                       lambda: _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements))
+                       lambda: _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements,
+                                             params.recommendation.quota_share))
 
     counties = statuses.county_table(
         divisions, declared, veto_ids, recommended, admitted, judged_recs, incomplete, ranked,
@@ -260,7 +261,7 @@ def _candidates(rankable: list[str], scored: scoring.Scores, bonus_points: dict[
 
 
 def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.DataFrame,
-                  bonus: pd.DataFrame) -> list[Problem]:
+                  bonus: pd.DataFrame, quota_share: Decimal) -> list[Problem]:
     """Findings the evaluators must see, by county.
 
     Over-quota recommendations, possible 弄虚作假, events and documents that did not count. None of
@@ -269,7 +270,8 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
     found = [
         Problem(ERROR, "recommendations", f"推荐超出名额：{r.reason}（六(二)），该县为“超出推荐名额”", file=r.file,
                 sheet=r.sheet, row=int(r.row), column="推荐顺序", value=str(r.order), code=r.code,
-                expected="推荐数量不超过所辖县级单位的40%", reason="recommendation.over_quota")
+                expected=f"推荐数量不超过所辖县级单位的{(quota_share * 100).normalize():f}%（向下取整）",
+                reason="recommendation.over_quota")
         for r in recs[recs["is_over_quota"]].itertuples()
     ]
     found += [

@@ -138,6 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     documents.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（documents 组）")
     documents.add_argument("--only", choices=["公示", "通报"], help="只起草其中一份（通报要求年度已定稿）")
 
+
     validate = commands.add_parser("validate", help="只校验输入，列出全部数据问题；无问题时退出码为 0",
                                    description="只校验一个年度的输入，不评估。", epilog=EPILOG)
     validate.add_argument("--year", type=_year, required=True, help="评估年度 Y")
@@ -190,6 +191,10 @@ def build_parser() -> argparse.ArgumentParser:
     whatif.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
     add_demo_parsers(commands, EPILOG)  # demo, setup-lab
+    from landassess.run.app import add_arguments  # the app's options live with the app (run/app.py)
+
+    add_arguments(commands.add_parser("app", help="在浏览器中打开评估工作台（无代码；仅本机 127.0.0.1，网址含访问令牌）",
+                                      epilog=EPILOG), _year)
     return parser
 
 
@@ -331,6 +336,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_app(args: argparse.Namespace) -> int:
+    from landassess.run.app import launch
+
+    return launch(args.data_root, args.out_root, args.year, args.params, args.port, not args.no_browser)
+
+
 EXIT_FOR_ERROR = (
     (NotebookError, EXIT_EXECUTION),
     (FinalizedError, EXIT_LOCKED),
@@ -351,7 +362,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,
-               "demo": cmd_demo, "setup-lab": cmd_setup_lab, "app": cmd_app}[args.command]
+               "demo": cmd_demo, "setup-lab": cmd_demo, "app": cmd_app}[args.command]
     try:
         return handler(args)
     except LandassessError as error:

@@ -224,7 +224,7 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
         sheet = workbook.active
         sheet.title = layout.title
         _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {city}推荐名单",
-                    f"推荐名额：⌊{share * 100:g}% × {count} 个县级单位⌋ = {quota} 个（方案六(二)）；按推荐顺序填写；"
+                    f"推荐名额：⌊{(share * 100).normalize():f}% × {count} 个县级单位⌋ = {quota} 个（方案六(二)）；按推荐顺序填写；"
                     f"报送截止：{_zh_date(deadline)}。", [(i,) for i in range(1, count + 1)])
         last = FIRST_ROW + count - 1
         listed = '"' + ",".join(names) + '"'
@@ -245,7 +245,7 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
             f"B{FIRST_ROW}:B{last}", FormulaRule(formula=[f"COUNTA($B${FIRST_ROW}:$B${last})>{quota}"],
                                                  fill=PatternFill("solid", fgColor="F4CCCC")))
         _guide(workbook, f"{year} 年度{NOTICE_NAME} {city}推荐名单 填表说明", [
-            f"{city}共有 {count} 个县级单位，推荐名额 {quota} 个（不超过 {share * 100:g}%，向下取整）。",
+            f"{city}共有 {count} 个县级单位，推荐名额 {quota} 个（不超过 {(share * 100).normalize():f}%，向下取整）。",
             "按推荐顺序在“县（市、区）”列从下拉列表选择；超出名额的推荐将被列为“超出推荐名额”。",
             "只能推荐本市已申报的县级单位；开发区不是评估对象。",
             "填好后将本文件原样发回（文件名可以更改）。",

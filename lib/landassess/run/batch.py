@@ -29,7 +29,9 @@ def _run_one(year: int, data: Path, out: Path, params: Path | None,
                "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else []) \
         + (["--pdf"] if pdf else [])
     started = time.perf_counter()
-    proc = subprocess.run(command, capture_output=True, text=True, stdin=subprocess.DEVNULL, check=False)
+    # The child speaks UTF-8 whatever the console's code page (Windows: cp936), and is read as UTF-8.
+    proc = subprocess.run(command, capture_output=True, text=True, encoding="utf-8", errors="replace",
+                          stdin=subprocess.DEVNULL, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     message = proc.stderr.strip() if proc.returncode != 0 else ""
     return year, time.perf_counter() - started, message, proc.returncode
 
