@@ -199,7 +199,7 @@ def fake_years(monkeypatch, codes: dict[int, int]) -> list[int]:
     """Each year's process replaced: a year with exit code 0 writes its folder, others fail."""
     started = []
 
-    def run_one(year, data, out, params, as_of):
+    def run_one(year, data, out, params, as_of, *options):  # options: --pdf
         started.append(year)
         if codes[year] == EXIT_OK:
             out.parent.mkdir(parents=True, exist_ok=True)

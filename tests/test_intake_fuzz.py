@@ -130,8 +130,7 @@ def test_any_cell_contents_give_problems_not_crashes(table: str, data: st.DataOb
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "input"
         shutil.copytree(GOLDEN / "input", folder)
-        if table == "decisions":
-            _write(folder, "decisions", [list(r) for r in DECISIONS], as_xlsx=False)
+        _add_optional(folder, table)
         rows = _read(folder, table)
         column = data.draw(st.integers(0, len(rows[0]) - 1), label="column")
         # Never every row: a table whose every row is unusable is another question (see report).
@@ -155,8 +154,7 @@ def test_any_header_label_gives_problems_not_crashes(table: str, label: Any, as_
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "input"
         shutil.copytree(GOLDEN / "input", folder)
-        if table == "decisions":
-            _write(folder, "decisions", [list(r) for r in DECISIONS], as_xlsx=False)
+        _add_optional(folder, table)
         rows = _read(folder, table)
         rows[0][column % len(rows[0])] = label
         _write(folder, table, rows, as_xlsx)
@@ -264,11 +262,23 @@ def test_excel_numbers_are_read_as_typed(number: float, places: int):
 # A table without any usable row: every code unreadable, every row with an unreadable required
 # value, or no rows at all. (Until the empty-table fixes in vetoes, bonus and assessment, the
 # year crashed there: KeyError 'code', and a merge on an empty ranking.)
+RECUSALS = [["评委", "县级代码", "设区市", "理由"], ["评委甲", "320583", "", "曾在该县任职"], ["评委乙", "", "南通市", "籍贯"]]
+"""The golden year has no recusals: a small table for the fuzzing of that table."""
+
+
+def _add_optional(folder: Path, table: str) -> None:
+    """Write the optional table being fuzzed when the golden year has none."""
+    if table == "decisions":
+        _write(folder, "decisions", [list(r) for r in DECISIONS], as_xlsx=False)
+    elif table == "recusals":
+        _write(folder, "recusals", [list(r) for r in RECUSALS], as_xlsx=False)
+
+
 _SPOIL = {  # a required column of each table and a value it cannot take
     "declarations": ("申报日期", "不详"), "recommendations": ("order", "第一"),
     "land_stats": ("违法占用耕地面积", "不详"), "veto_events": ("类型", "不详"),
     "bonus_events": ("kind", "不详"), "scores": ("score", "不详"),
-    "verification": ("查验通过", "不详"), "decisions": ("决定", "不详"),
+    "verification": ("查验通过", "不详"), "decisions": ("决定", "不详"), "recusals": ("县级代码", "不详"),
 }
 
 
@@ -280,8 +290,7 @@ def test_table_without_a_usable_row(spoil: str, table: str, context):
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "input"
         shutil.copytree(GOLDEN / "input", folder)
-        if table == "decisions":
-            _write(folder, "decisions", [list(r) for r in DECISIONS], as_xlsx=False)
+        _add_optional(folder, table)
         rows = _read(folder, table)
         if spoil == "no-rows":
             rows = rows[:1]
