@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from landassess.params.models import Documents
+from landassess.publish.workbooks import restamp_zip
 
 DEMO_MARK = "【演示数据，非真实评估结果】"
 TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"
@@ -258,14 +259,7 @@ def _bytes(document, year: int, title: str) -> bytes:
             del package.rels[key]  # the template's thumbnail of an empty page
     raw = io.BytesIO()
     document.save(raw)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return restamp_zip(raw.getvalue(), stamp)
 
 
 # ----------------------------------------------------------------------------- the two drafts

@@ -84,6 +84,18 @@ def neutralize_workbook(workbook) -> None:
                     cell.data_type = "s"
 
 
+def restamp_zip(data: bytes, stamp: dt.datetime) -> bytes:
+    """An Office file's zip with every entry dated ``stamp`` and fixed attributes (byte-identical reruns)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
 def workbook_bytes(workbook, stamp: dt.datetime) -> bytes:
     """The workbook as .xlsx bytes with fixed document properties and zip entry dates.
 
@@ -97,14 +109,7 @@ def workbook_bytes(workbook, stamp: dt.datetime) -> bytes:
     raw = io.BytesIO()
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).save()
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w") as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp.timetuple()[:6])
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return out.getvalue()
+    return restamp_zip(raw.getvalue(), stamp)
 
 
 def save_workbook(workbook, path: Path, stamp: dt.datetime) -> None:
