@@ -17,6 +17,7 @@ from fractions import Fraction
 import pandas as pd
 
 from landassess.assessment import Assessment, assess_year
+from landassess.intake import YearInputs
 from landassess.vocabulary import TIER_ZH
 
 
@@ -37,6 +38,12 @@ def evaluator_offsets(a: Assessment) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["evaluator", "scored", "offset"])
 
 
+def inputs_without(inputs: YearInputs, evaluator: str) -> YearInputs:
+    """The year's inputs as if ``evaluator`` had scored nothing (leave-one-out)."""
+    scores = inputs.tables["scores"]
+    return dataclasses.replace(inputs, tables={**inputs.tables, "scores": scores[scores["evaluator"] != evaluator]})
+
+
 def _titles(a: Assessment) -> dict[str, str]:
     counties = a.counties
     return dict(zip(counties["code"], counties["status"].where(counties["status"].isin(list(TIER_ZH)), ""),
@@ -55,8 +62,7 @@ def evaluator_influence(a: Assessment) -> pd.DataFrame:
     cache: dict = {}
     rows = []
     for evaluator in sorted(scores.loc[scores["is_valid"], "evaluator"].dropna().unique()):
-        without = dataclasses.replace(inputs, tables={**inputs.tables, "scores": scores[scores["evaluator"] != evaluator]})
-        variant = _titles(assess_year(without, a.params, a.divisions, cache))
+        variant = _titles(assess_year(inputs_without(inputs, evaluator), a.params, a.divisions, cache))
         changes = [(code, official[code], variant.get(code, "")) for code in sorted(official)
                    if official[code] != variant.get(code, "")]
         if changes:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+"""The nbconvert and Jinja templates of the report, the index page and the app."""
 
 
 def project_root() -> Path:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from landassess.intake import TABLES
+
 META_SHEET = "_landassess"
 """The very hidden sheet naming the form; key in column A, value in column B."""
 FORM_VERSION = "1"
@@ -54,3 +56,9 @@ COUNTY_SHEETS = (DECLARATION, VETO_EVENTS, BONUS_EVENTS)
 def criterion_header(criterion_id: str, name: str, maximum: str) -> str:
     """The score sheet's column label: ``C01 党委专题研究…（满分5）``."""
     return f"{criterion_id} {name}（满分{maximum}）"
+
+
+def header_labels(layout: SheetLayout) -> list[str]:
+    """The header a data sheet carries: each column's Chinese label (a city lists counties by name)."""
+    labels = {"name": "县（市、区）"} | {c.name: c.zh for c in TABLES[layout.table].columns}
+    return [labels[name] for name in layout.columns]

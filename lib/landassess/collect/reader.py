@@ -26,9 +26,10 @@ from landassess.collect.layout import (
     SCORE_SHEET_TITLE,
     SheetLayout,
     criterion_header,
+    header_labels,
 )
 from landassess.divisions import Divisions
-from landassess.intake import TABLES, column_letter
+from landassess.intake import column_letter
 from landassess.params import Params
 from landassess.problems import Problem
 from landassess.vocabulary import ERROR, NOTICE
@@ -214,11 +215,6 @@ def _rows(returned: Returned, sheet, layout: SheetLayout, extra: dict[str, str])
     return rows
 
 
-def _expected_headers(layout: SheetLayout) -> list[str]:
-    labels = {c.name: c.zh for c in TABLES[layout.table].columns}
-    return [labels.get(name) or {"name": "县（市、区）"}[name] for name in layout.columns]
-
-
 def _read_county(returned: Returned, workbook, divisions: Divisions, params: Params) -> None:
     names = divisions.name_of()
     code = returned.meta.get("code", "")
@@ -228,7 +224,7 @@ def _read_county(returned: Returned, workbook, divisions: Divisions, params: Par
                      expected="模板中的全部工作表", code=code, affects=bool(code))
             continue
         sheet = workbook[layout.title]
-        if not _header_ok(returned, sheet, _expected_headers(layout), layout.table):
+        if not _header_ok(returned, sheet, header_labels(layout), layout.table):
             continue
         extra = {} if layout is COUNTY_SHEETS[0] else {"code": code}
         rows = _rows(returned, sheet, layout, extra)
@@ -253,7 +249,7 @@ def _read_county(returned: Returned, workbook, divisions: Divisions, params: Par
 def _read_city(returned: Returned, workbook, divisions: Divisions, params: Params) -> None:
     sheet = workbook[RECOMMENDATIONS.title]
     city = returned.meta.get("city", "")
-    if not _header_ok(returned, sheet, _expected_headers(RECOMMENDATIONS), "recommendations"):
+    if not _header_ok(returned, sheet, header_labels(RECOMMENDATIONS), "recommendations"):
         return
     counties = divisions.table[divisions.table["city"] == city]
     code_of = dict(zip(counties["name"], counties["code"], strict=True))

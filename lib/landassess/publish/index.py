@@ -13,14 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from landassess.paths import PACKAGE_DIR
+from landassess.paths import TEMPLATES_DIR
 from landassess.vocabulary import STATUS_ZH, TIER_ZH
 
 TITLES = tuple(TIER_ZH)
 MAX_LINES = 12
 """The cross-year chart draws at most this many units, each named."""
 
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 
 
 def cross_year_table(out_root: Path, years: list[int]) -> pd.DataFrame:

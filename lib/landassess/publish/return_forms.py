@@ -34,9 +34,9 @@ from landassess.collect.layout import (
     TITLE_ROW,
     SheetLayout,
     criterion_header,
+    header_labels,
 )
 from landassess.divisions import Divisions, city_quotas
-from landassess.intake import TABLES
 from landassess.params import Params
 from landassess.publish.forms import _safe_file_part
 from landassess.publish.workbooks import neutralize_cell, save_workbook
@@ -68,12 +68,6 @@ _LOCKED_FILL, _HEADER_FILL, _RECUSED_FILL = "EDEDED", "1F4E79", "BFBFBF"
 def _zh_date(day: dt.date) -> str:
     """2026年1月15日 (strftime's %-m is not portable to Windows)."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _zh(table: str, column: str) -> str:
-    """The header label: the table's Chinese column label (a city lists counties by name)."""
-    labels = {c.name: c.zh for c in TABLES[table].columns}
-    return labels.get(column) or {"name": "县（市、区）"}[column]
 
 
 def _stamp(year: int) -> dt.datetime:
@@ -125,9 +119,9 @@ def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequ
     sheet.cell(TITLE_ROW, 1, title).font = Font(bold=True, size=13)
     sheet.cell(NOTE_ROW, 1, note).font = Font(color="B3261E")
     last = FIRST_ROW + max(layout.rows, len(prefill)) - 1
-    for position, name in enumerate(layout.columns, start=1):
+    for position, (name, label) in enumerate(zip(layout.columns, header_labels(layout), strict=True), start=1):
         letter = get_column_letter(position)
-        header = sheet.cell(HEADER_ROW, position, _zh(layout.table, name))
+        header = sheet.cell(HEADER_ROW, position, label)
         header.font = Font(bold=True, color="FFFFFF")
         header.fill = PatternFill("solid", fgColor=_HEADER_FILL)
         header.alignment = Alignment(wrap_text=True, vertical="center")

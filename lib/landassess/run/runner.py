@@ -16,10 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landassess.errors import FinalizedError, InputError, NotebookError
-from landassess.paths import PACKAGE_DIR, notebooks_dir
+from landassess.paths import TEMPLATES_DIR, notebooks_dir
 from landassess.run.ownership import YEAR
 
-TEMPLATES_DIR = PACKAGE_DIR / "templates"
 NOTEBOOK = "assessment.ipynb"
 _INPUT_ERRORS = {"InputError", "ParamsError", "DivisionsError"}
 

@@ -10,13 +10,13 @@ pending tie (before verification outcomes, which do not depend on the scores).
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from decimal import Decimal
 
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.calibration import inputs_without
 from landassess.workbench.whatif import Scenario, WhatIf, recompute
 
 LABEL_ZH = {"stable-in": "稳定入选", "stable-out": "稳定落选", "marginal": "边缘"}
@@ -37,8 +37,7 @@ def leave_one_evaluator_out(base: WhatIf) -> dict[str, set[str]]:
     for evaluator in evaluators:
         key = ("robustness.without", evaluator)  # one variant per evaluator, so later clicks hit the cache
         if key not in base.cache:
-            base.cache[key] = dataclasses.replace(
-                inputs, tables={**inputs.tables, "scores": scores[scores["evaluator"] != evaluator]})
+            base.cache[key] = inputs_without(inputs, evaluator)
         variants[f"去掉{evaluator}"] = titled(recompute(base, base.official.params, inputs=base.cache[key]))
     return variants
 
