@@ -19,7 +19,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "lib" / "landassess"
 
 LAYERS = {
     "landassess": 0, "landassess.vocabulary": 0, "landassess.problems": 0, "landassess.paths": 0,
-    "landassess.clock": 0, "landassess.divisions": 0, "landassess.params": 0,
+    "landassess.clock": 0, "landassess.divisions": 0, "landassess.names": 0, "landassess.params": 0,
     "landassess.intake": 1, "landassess.collect": 1, "landassess.memory": 0,
     "landassess.rules": 2,
     "landassess.assessment": 3, "landassess.calibration": 3,

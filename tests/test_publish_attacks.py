@@ -32,7 +32,8 @@ from landassess.divisions import Divisions, load_divisions
 from landassess.intake import load_year
 from landassess.params import load_params
 from landassess.publish import figures, report
-from landassess.publish.forms import write_correction_notices, write_templates
+from landassess.publish.forms import write_templates
+from landassess.publish.notices import write_notices
 from landassess.publish.outputs import publicity_list, write_outputs
 from landassess.publish.workbooks import neutralize_cell
 from landassess.rules import verification
@@ -273,9 +274,11 @@ def test_correction_notices_and_templates_hold_no_formula(tmp_path, hostile_divi
 
     problems = [Problem(ERROR, "veto_events", "-类型无法识别", file="=veto.csv", row=3, value="=1+1",
                         expected="@类型", code="320102"),
-                Problem(ERROR, "scores", "评分超出满分", file="scores.csv", row=5, value="\t-5", code="320104")]
-    notices = write_correction_notices(problems, tmp_path / "notices", 2025, hostile_divisions)
-    assert len(notices) == 2 and all(p.parent == tmp_path / "notices" for p in notices)
+                Problem(ERROR, "scores", "评分超出满分", file="scores.csv", row=5, value="\t-5", code="320104",
+                        party="=评委甲"),
+                Problem(ERROR, "land_stats", "+缺少耕地数据", file="land_stats.csv", value="@x", code="320104")]
+    notices = write_notices(problems, tmp_path / "notices", 2025, hostile_divisions)
+    assert len(notices) == 3  # the county, the evaluator, the department and all(p.parent == tmp_path / "notices" for p in notices)
     for path in notices:
         assert unsafe(xlsx_cells(path)) == []
     table = hostile_divisions.table.copy()
@@ -291,9 +294,11 @@ def test_notice_file_name_stays_in_its_folder(tmp_path):
     base = load_divisions()
     table = base.table.copy()
     table.loc[table["code"] == "320102", "name"] = "../../逃逸"
-    written = write_correction_notices([Problem(ERROR, "scores", "缺评分", code="320102")], tmp_path / "n", 2025,
-                                       Divisions(table, base.source_file))
-    assert [p.parent for p in written] == [tmp_path / "n"]
+    written = write_notices([Problem(ERROR, "declarations", "缺申报日期", code="320102"),
+                             Problem(ERROR, "scores", "评分超出满分", code="320102", party="../../评委")],
+                            tmp_path / "n", 2025, Divisions(table, base.source_file))
+    assert len(written) == 2
+    assert [p.parent for p in written] == [tmp_path / "n"] * 2
     assert sorted(os.listdir(tmp_path)) == ["n"]
 
 

@@ -14,7 +14,8 @@ import pytest
 
 from landassess.divisions import load_divisions
 from landassess.problems import Problem
-from landassess.publish.forms import cell_reference, write_correction_notices, write_templates
+from landassess.publish.forms import write_templates
+from landassess.publish.notices import cell_reference, write_notices
 from landassess.publish.outputs import compare_results, neutralize_cell
 from landassess.vocabulary import ERROR
 
@@ -127,13 +128,14 @@ def test_the_template_reads_back_through_intake(tmp_path):
 def test_correction_notice_lists_sheet_and_cell(tmp_path):
     problem = Problem(ERROR, "scores", "得分超出范围：C04 满分 6", file="scores.xlsx", sheet="评分", row=7,
                       column="C04", cell="D7", value="7", expected="0 至 6 之间的数值", code="320115",
-                      affects_status=True)
+                      affects_status=True, party="评委甲")
     assert cell_reference(problem) == "评分!D7"
     csv_problem = Problem(ERROR, "land_stats", "缺少耕地数据", file="land_stats.csv", code="320682")
     assert cell_reference(csv_problem) == "耕地数据"
-    paths = write_correction_notices([problem, csv_problem], tmp_path, 2025, load_divisions())
-    assert [p.name for p in paths] == ["320115-江宁区-补正通知.xlsx", "320682-如皋市-补正通知.xlsx"]
-    sheet = openpyxl.load_workbook(paths[0]).active
+    paths = write_notices([problem, csv_problem], tmp_path, 2025, load_divisions())
+    # SPEC 8.1: the score is the evaluator's to correct, the land statistics the department's.
+    assert sorted(p.name for p in paths) == ["省厅待核实事项.xlsx", "评委-评委甲-评分表补正通知.xlsx"]
+    sheet = openpyxl.load_workbook(tmp_path / "评委-评委甲-评分表补正通知.xlsx").active
     rows = [[c.value for c in r] for r in sheet.iter_rows(min_row=4)]
     assert rows == [[1, "评分", "scores.xlsx", "评分!D7", "7", "0 至 6 之间的数值", "得分超出范围：C04 满分 6"]]
 
@@ -145,8 +147,9 @@ def test_validate_writes_correction_notices_per_county(tmp_path):
                       "--notices", str(notices))
     assert proc.returncode == 1
     names = sorted(p.name.split("-")[0] for p in notices.iterdir() if p.suffix == ".xlsx")
-    # Two counties' own problems; recommendation problems go to the recommending city (SPEC 7.4).
-    assert names == ["320481", "320682", "南京市", "宿迁市", "泰州市"]
+    # Recommendation problems go to the recommending city; 溧阳's unscored criterion and 如皋's
+    # missing land statistics, with every 提示, to the department (SPEC 8.1).
+    assert names == ["南京市", "宿迁市", "泰州市", "省厅待核实事项.xlsx"]
 
 
 @pytest.mark.parametrize("value", [

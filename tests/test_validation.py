@@ -28,10 +28,12 @@ AS_OF = dt.date(2026, 3, 1)
 COUNTIES_WITH_ERRORS = {"320481": "溧阳市", "320682": "如皋市", "321183": "句容市", "321202": "海陵区",
                         "321323": "泗阳县"}
 """WORKED.md sections 3, 4 and 11: the five problems, one county each."""
-NOTICES = ["320481-溧阳市-补正通知.xlsx", "320682-如皋市-补正通知.xlsx", "南京市-推荐名单-补正通知.xlsx",
-           "宿迁市-推荐名单-补正通知.xlsx", "泰州市-推荐名单-补正通知.xlsx"]
-"""Two counties' own problems; the three recommendation problems are their cities' to correct
-(南京 recommended 镇江's 句容市, 泰州 recommended 海陵区 that did not declare, 宿迁 went over quota)."""
+NOTICES = ["南京市-推荐名单-补正通知.xlsx", "宿迁市-推荐名单-补正通知.xlsx", "泰州市-推荐名单-补正通知.xlsx",
+           "省厅待核实事项.xlsx"]
+"""SPEC 8.1: the three recommendation problems are their cities' to correct (南京 recommended 镇江's
+句容市, 泰州 recommended 海陵区 that did not declare, 宿迁 went over quota). 溧阳's missing C05 (no
+evaluator scored it) and 如皋's missing land statistics (the department's own table) are the
+department's, with every 提示: no county receives a notice in the golden year."""
 
 
 @pytest.fixture
@@ -88,23 +90,41 @@ def test_golden_year_writes_one_notice_per_county_with_errors(tmp_path):
     assert has_problems
     workbooks = sorted(p.name for p in notices.glob("*.xlsx"))
     assert workbooks == sorted(NOTICES)
-    assert "已生成 5 份补正通知" in text
+    assert "已生成 3 份补正通知" in text
 
 
-def test_a_notice_lists_its_countys_problem(tmp_path):
+def _rows(path: Path) -> list[list]:
     from openpyxl import load_workbook
 
+    return [list(row) for row in load_workbook(path).active.iter_rows(values_only=True)]
+
+
+def test_a_citys_notice_lists_its_recommendation_problem(tmp_path):
     notices = tmp_path / "notices"
     validate_year(2025, GOLDEN / "input", PARAMS, notices=notices, as_of=AS_OF)
-    sheet = load_workbook(notices / "320481-溧阳市-补正通知.xlsx").active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
-    assert "溧阳市" in rows[0][0] and "320481" in rows[0][0] and "2025" in rows[0][0]
+    rows = _rows(notices / "泰州市-推荐名单-补正通知.xlsx")
+    assert "泰州市" in rows[0][0] and "2025" in rows[0][0]
     problems = [row for row in rows[3:] if row[0] is not None]
     assert len(problems) == 1 and problems[0][0] == 1
-    assert "C05" in " ".join(str(cell) for cell in problems[0] if cell is not None)
+    assert "321202" in " ".join(str(cell) for cell in problems[0] if cell is not None)
 
 
-def test_clean_year_has_no_problems_and_writes_no_notice(clean_year, tmp_path):
+def test_the_departments_list_holds_its_tables_and_every_notice(tmp_path):
+    """如皋's land statistics and 溧阳's unscored C05 are the department's; so is every 提示 (兴化's late date)."""
+    notices = tmp_path / "notices"
+    validate_year(2025, GOLDEN / "input", PARAMS, notices=notices, as_of=AS_OF)
+    rows = [row for row in _rows(notices / "省厅待核实事项.xlsx")[3:] if row[0] is not None]
+    by_code = {}
+    for row in rows:
+        by_code.setdefault(row[5], []).append(row)
+    assert [r[1] for r in by_code["320682"]] == ["错误"] and by_code["320682"][0][2] == "耕地数据"
+    assert [r[1] for r in by_code["320481"]] == ["错误"] and "C05" in by_code["320481"][0][9]
+    assert "提示" in [r[1] for r in by_code["321281"]]  # 兴化市: a late declaration
+    assert [r[1] for r in rows] == sorted((r[1] for r in rows), key=lambda s: s != "错误")  # errors first
+    assert not any(row[2] == "推荐" for row in rows)  # the cities' own problems are not repeated here
+
+
+def test_clean_year_has_no_problems_and_writes_only_the_departments_list(clean_year, tmp_path):
     notices = tmp_path / "notices"
     text, has_problems = validate_year(2025, clean_year, PARAMS, notices=notices, as_of=AS_OF)
     assert has_problems is False
@@ -112,29 +132,32 @@ def test_clean_year_has_no_problems_and_writes_no_notice(clean_year, tmp_path):
     assert error_lines(text) == []
     assert "未发现数据问题。" in text.splitlines()
     assert "材料不全" not in text
-    assert not notices.exists()  # nothing to correct: no folder is created
+    # Nothing to correct; the 提示 (兴化's late declaration, …) are the department's to look at.
+    assert sorted(p.name for p in notices.glob("*.xlsx")) == ["省厅待核实事项.xlsx"]
 
 
 def test_a_corrected_year_clears_the_earlier_notices(golden_copy, tmp_path):
     notices = tmp_path / "notices"
     _, has_problems = validate_year(2025, golden_copy, PARAMS, notices=notices, as_of=AS_OF)
-    assert has_problems and len(list(notices.glob("*.xlsx"))) == 5
-    with (golden_copy / "scores.csv").open("a", encoding="utf-8") as scores:
-        scores.write("评委甲,320481,C05,5\n")  # 溧阳's missing score supplied; four problems remain
+    assert has_problems and len(list(notices.glob("*.xlsx"))) == 4
+    recommendations = golden_copy / "recommendations.csv"
+    lines = recommendations.read_text(encoding="utf-8").splitlines(keepends=True)
+    assert lines[2].startswith("南京市,321183,")
+    recommendations.write_text("".join(line for n, line in enumerate(lines, 1) if n != 3), encoding="utf-8")
     text, has_problems = validate_year(2025, golden_copy, PARAMS, notices=notices, as_of=AS_OF)
-    assert has_problems
+    assert has_problems  # 南京's list corrected: its notice is gone, the other cities' stay
     assert sorted(p.name for p in notices.glob("*.xlsx")) == sorted(NOTICES[1:])
-    assert "已生成 4 份补正通知" in text
+    assert "已生成 2 份补正通知" in text
 
 
-def test_notices_folder_is_emptied_when_the_year_becomes_clean(clean_year, tmp_path):
+def test_correction_notices_are_removed_when_the_year_becomes_clean(clean_year, tmp_path):
     notices = tmp_path / "notices"
     validate_year(2025, GOLDEN / "input", PARAMS, notices=notices, as_of=AS_OF)
-    assert len(list(notices.glob("*.xlsx"))) == 5
+    assert len(list(notices.glob("*.xlsx"))) == 4
     text, has_problems = validate_year(2025, clean_year, PARAMS, notices=notices, as_of=AS_OF)
     assert has_problems is False
-    assert list(notices.glob("*.xlsx")) == []
-    assert f"补正通知文件夹 {notices} 已清空（没有需要补正的县）" in text
+    assert sorted(p.name for p in notices.glob("*.xlsx")) == ["省厅待核实事项.xlsx"]
+    assert "没有需要各县、设区市或评委补正的事项" in text
 
 
 def test_notices_never_go_into_the_data_folder(golden_copy):

@@ -150,6 +150,8 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
                 tuple(to_score)),
         lambda: scoring.criterion_means(usable_scores, to_score, params.rubric, params.scoring))
     problems += _recusal_notices(tables["scores"][recused.to_numpy()], set(to_score), inputs)
+    problems += _stage(cache, ("unmatched recusals", pin["scores"], pin["recusals"]),
+                       lambda: _unmatched_recusals(tables["recusals"], tables["scores"], inputs))
     scored = scoring.Scores(criteria, scoring.county_totals(criteria, to_score, params.rubric), evaluator_scores)
     for record in scored.counties[~scored.counties["is_complete"]].itertuples():
         problems.append(Problem(
@@ -200,23 +202,33 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
         veto_events=event_judgements, land=land, understatement=understatement,
         recommendations=judged_recs, quotas=quotas, scores=scored, bonus_events=bonus_judgements,
         ranked=ranked, decisions=decisions, draw=draw, outcomes=outcomes,
-        problems=_located(_with_party(problems, tables["recommendations"], inputs), inputs))
+        problems=_located(_with_party(problems, tables, inputs), inputs))
 
 
-def _with_party(problems: list[Problem], recommendations: pd.DataFrame, inputs: YearInputs) -> list[Problem]:
-    """A recommendation's problem is the recommending city's to correct (its 补正通知, not the county's).
+_PARTY_COLUMN = {"recommendations": "city", "scores": "evaluator"}
+"""Who corrects a row of these tables when it is not the county: the recommending city, the evaluator (SPEC 8.1)."""
 
-    A collected row's intake problems are already located in the city's workbook: its row there counts too.
+
+def _with_party(problems: list[Problem], tables: dict[str, pd.DataFrame], inputs: YearInputs) -> list[Problem]:
+    """A recommendation's problem is the recommending city's to correct, a score's the evaluator's (SPEC 8.1).
+
+    A collected row's intake problems are already located in the sender's workbook: its row there counts too.
     """
-    city_of_row: dict[tuple, str] = {}
-    for file, row, city in (zip(recommendations["file"], recommendations["row"], recommendations["city"].fillna(""),
-                                strict=True) if len(recommendations) else ()):
-        city_of_row[(file, row)] = city
-        if inputs.locators:
-            source = inputs.at_source(Problem(NOTICE, "recommendations", "", file=file, row=row))
-            city_of_row.setdefault((source.file, source.row), city)
-    return [dataclasses.replace(p, party=city_of_row.get((p.file, p.row), "") or "")
-            if p.table == "recommendations" and not p.party else p for p in problems]
+    party_of_row: dict[tuple, str] = {}
+    for table, column in _PARTY_COLUMN.items():
+        frame = tables[table]
+        wanted = {p.row for p in problems if p.table == table and not p.party}
+        if not wanted or not len(frame) or column not in frame.columns:
+            continue
+        if not inputs.locators:  # a score sheet has many rows: look only at the rows with a problem
+            frame = frame[frame["row"].isin(wanted)]
+        for file, row, party in zip(frame["file"], frame["row"], frame[column].fillna(""), strict=True):
+            party_of_row[(table, file, row)] = party
+            if inputs.locators:
+                source = inputs.at_source(Problem(NOTICE, table, "", file=file, row=row))
+                party_of_row.setdefault((table, source.file, source.row), party)
+    return [dataclasses.replace(p, party=party_of_row.get((p.table, p.file, p.row), "") or "")
+            if p.table in _PARTY_COLUMN and not p.party else p for p in problems]
 
 
 def _located(problems: list[Problem], inputs: YearInputs) -> list[Problem]:
@@ -309,6 +321,18 @@ def _recusal_notices(recused: pd.DataFrame, assessed: set[str], inputs: YearInpu
                     file=_file_name(inputs, "scores"), code=str(code), row=int(row), value=str(evaluator),
                     reason="score.recused")
             for (code, evaluator), count, row in zip(summary.index, summary["size"], summary["first"], strict=True)]
+
+
+def _unmatched_recusals(recusals: pd.DataFrame, scores: pd.DataFrame, inputs: YearInputs) -> list[Problem]:
+    """A recusal naming an evaluator who scored nothing: a look-alike name, said, never silently unused (SPEC 8.0)."""
+    if not len(recusals):
+        return []
+    known = set(scores["evaluator"].dropna())
+    rows = recusals[recusals["is_valid"] & ~recusals["evaluator"].isin(known)]
+    return [Problem(NOTICE, "recusals", f"回避表中的评委“{evaluator}”在评分表中没有任何评分：请核对姓名是否与评分表一致",
+                    file=_file_name(inputs, "recusals"), row=int(row), column="评委", value=str(evaluator),
+                    expected="评分表中的评委姓名：" + "、".join(sorted(known)[:20]), reason="recusal.unknown_evaluator")
+            for evaluator, row in zip(rows["evaluator"], rows["row"], strict=True)]
 
 
 def _unassessed_scores(scores: pd.DataFrame, assessed: set[str], inputs: YearInputs) -> list[Problem]:

@@ -10,11 +10,18 @@ process is writing the same output folder.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
 from landassess import __version__
 from landassess.errors import FinalizedError, InputError, LandassessError, NotebookError, UsageError
+from landassess.run.arguments import ChineseParser as _ChineseParser
+from landassess.run.arguments import as_of as _as_of
+from landassess.run.arguments import jobs as _jobs
+from landassess.run.arguments import names as _names
+from landassess.run.arguments import year as _year
+from landassess.run.arguments import year_range as _year_range
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_INPUT, EXIT_EXECUTION, EXIT_LOCKED, EXIT_BUSY = range(7)
 """The exit codes (README): success, problems found, wrong usage, input cannot be assessed,
@@ -23,77 +30,6 @@ notebook failed or internal error, year finalised, another process is writing th
 EPILOG = """退出码：0 成功；1 校验发现数据问题；2 命令用法错误（含拒绝写入不属于 landassess 的输出文件夹）；
 3 输入或参数无法评估（缺少必需的表、文件无法读取、参数无效）；4 笔记本执行失败或程序内部错误（失败的笔记本会保留）；
 5 年度已定稿（锁定），需加 --force；6 另一个 landassess 进程正在写同一输出文件夹。"""
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-"""Years landassess accepts: the notice dates from 2022; a year outside this range is a typo."""
-
-
-class _ChineseParser(argparse.ArgumentParser):
-    """Usage errors in Chinese, exit 2."""
-
-    def error(self, message: str):  # noqa: D102 - argparse hook
-        self.print_usage(sys.stderr)
-        message = (message.replace("the following arguments are required", "缺少必需的参数")
-                   .replace("unrecognized arguments", "无法识别的参数")
-                   .replace("invalid choice", "无效的选项").replace("argument ", "参数 ")
-                   .replace("expected one argument", "需要一个值").replace("invalid", "无效"))
-        self.exit(EXIT_USAGE, f"命令用法错误：{message}\n（landassess -h 查看帮助）\n")
-
-
-def _year(text: str) -> int:
-    """One assessed year, within a sane range."""
-    try:
-        year = int(str(text).strip())
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"年度“{text}”不是整数年份（如 2024）") from None
-    if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise argparse.ArgumentTypeError(f"年度 {year} 超出范围（{FIRST_YEAR}–{LAST_YEAR}）")
-    return year
-
-
-def _year_range(text: str) -> list[int]:
-    """``2022-2024`` or ``2022,2024`` → years."""
-    years: list[int] = []
-    for part in text.split(","):
-        part = part.strip()
-        if "-" in part.lstrip("-"):
-            first_text, last_text = part.split("-", 1) if not part.startswith("-") else ("", part)
-            first, last = _year(first_text), _year(last_text)
-            if last < first:
-                raise argparse.ArgumentTypeError(f"年份范围 {part} 有误（结束年早于开始年）")
-            years.extend(range(first, last + 1))
-        elif part:
-            years.append(_year(part))
-    if not years:
-        raise argparse.ArgumentTypeError("至少需要一个年份")
-    return sorted(set(years))
-
-
-def _names(text: str) -> list[str]:
-    names = [n.strip() for n in text.replace("，", ",").split(",") if n.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("名单为空")
-    return names
-
-
-def _jobs(text: str) -> int:
-    try:
-        jobs = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"并行进程数“{text}”不是整数") from None
-    if not 1 <= jobs <= 64:
-        raise argparse.ArgumentTypeError(f"并行进程数 {jobs} 无效，应为 1–64 的整数")
-    return jobs
-
-
-def _as_of(text: str):
-    from landassess.clock import AsOfError, parse_as_of
-
-    try:
-        return parse_as_of(text)
-    except AsOfError as error:
-        raise argparse.ArgumentTypeError(str(error)) from None
-
-
 AS_OF_HELP = "评估基准日 YYYY-MM-DD（判断日期是否“晚于今天”；默认北京时间的今天），记录在 manifest.json 和报告中"
 
 
@@ -358,7 +294,14 @@ def exit_code_for(error: LandassessError) -> int:
     return next((code for kind, code in EXIT_FOR_ERROR if isinstance(error, kind)), EXIT_EXECUTION)
 
 
+def _without_working_folder_on_path() -> None:
+    """``python -m`` puts the working folder first on ``sys.path``: a ``voila.py`` there would be imported."""
+    here = os.path.abspath(os.getcwd())
+    sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != here]
+
+
 def main(argv: list[str] | None = None) -> int:
+    _without_working_folder_on_path()
     args = build_parser().parse_args(argv)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,

@@ -16,6 +16,7 @@ import pandas as pd
 from landassess.collect.layout import CITY, COUNTY, EVALUATOR, FORM_ZH
 from landassess.collect.reader import SOURCE_COLUMNS, Returned
 from landassess.divisions import Divisions
+from landassess.names import canonical
 from landassess.problems import Problem
 from landassess.vocabulary import ERROR, NOTICE
 
@@ -109,20 +110,20 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
     by_form: dict[str, dict[str, list[Returned]]] = {COUNTY: {}, CITY: {}, EVALUATOR: {}}
     for item in sorted(returned, key=lambda r: r.name):
         if item.form in by_form and item.rows:
-            by_form[item.form].setdefault(item.who, []).append(item)
+            by_form[item.form].setdefault(canonical(item.who), []).append(item)
     kept: list[Returned] = []
     for code, group in sorted(by_form[COUNTY].items()):
         kept += _dedupe(group, FORM_ZH[COUNTY], names.get(code, code), problems, code)
     for city, group in sorted(by_form[CITY].items()):
         kept += _dedupe(group, FORM_ZH[CITY], city, problems, "")
     sheets = [r for group in by_form[EVALUATOR].values() for r in group]
-    known = set(evaluators or [])
+    known = {canonical(e) for e in evaluators or []}  # SPEC 8.0: names compared in canonical form
     for sheet in sheets:
-        if evaluators and sheet.who not in known:
+        if evaluators and canonical(sheet.who) not in known:
             problems.append(Problem(ERROR, "scores", f"评委“{sheet.who}”不在本年度的评委名单中，其评分未收集",
                                     file=sheet.name, **sheet.meta_cell("evaluator"), value=sheet.who, expected="、".join(evaluators),
                                     reason="collect.unknown_evaluator"))
-    sheets = [s for s in sheets if not evaluators or s.who in known]
+    sheets = [s for s in sheets if not evaluators or canonical(s.who) in known]
     tables = {}
     for table, columns in TABLE_COLUMNS.items():
         rows = _merge_scores(sheets, problems) if table == "scores" else \

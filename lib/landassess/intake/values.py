@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from landassess.names import canonical as canonical_name
 from landassess.vocabulary import LEVEL_CITY, LEVEL_NATIONAL, LEVEL_PROVINCIAL
 
 
@@ -68,7 +68,11 @@ def format_float(raw: float) -> str:
 
 
 def normalize_text(raw: Any) -> str | None:
-    """Cell as text: NFKC (full-width → half-width), trimmed; blank → None."""
+    """Cell as text: NFKC (full-width → half-width), format characters removed, trimmed; blank → None.
+
+    The same canonical form as :func:`landassess.names.canonical` (SPEC 8.0): a zero-width space
+    inside a name, a code or a number is not part of it.
+    """
     if raw is None:
         return None
     if isinstance(raw, float):
@@ -79,7 +83,7 @@ def normalize_text(raw: Any) -> str | None:
         text = raw.isoformat()
     else:
         text = str(raw)
-    text = unicodedata.normalize("NFKC", text).replace("\u3000", " ").strip()
+    text = canonical_name(text)
     return text or None
 
 

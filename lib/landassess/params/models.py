@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from landassess.names import control_characters
 from landassess.params.errors import short_value, type_name_zh
 
 MAX_COUNT = 10_000
@@ -26,6 +27,20 @@ MAX_DECIMAL_DIGITS = 28
 
 class _Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any) -> Any:
+        """Text parameters reach the report, the workbooks and the Word drafts: no control characters.
+
+        A control character (U+0000–U+001F, U+007F–U+009F, line breaks included) in any text
+        parameter is a parameter error naming its key (exit 3), never a crash in a document writer.
+        """
+        if isinstance(value, str):
+            found = control_characters(value)
+            if found:
+                raise ValueError(f"含有控制字符（{'、'.join(sorted(set(found)))}），请删除后重试")
+        return value
 
 
 def _exact_decimal(value: Any) -> Decimal:

@@ -1,23 +1,20 @@
-"""Forms for the counties: blank input workbooks and correction notices (补正通知).
+"""Forms for the counties: blank input workbooks.
 
 ``landassess template`` writes one workbook per county-facing table (申报, 否决事项, 加分事项) in
 the layout the intake reads (first sheet = the table), with a locked header row, drop-down lists
-for 是/否, units, levels and types, and a sheet of Chinese instructions. ``landassess validate``
-writes, per county with problems, a 补正通知 workbook listing each problem with its sheet and
-cell (评分!D7), what was found and what is expected.
+for 是/否, units, levels and types, and a sheet of Chinese instructions. The 补正通知 that
+``landassess validate`` writes are in :mod:`landassess.publish.notices`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from landassess.divisions import Divisions
 from landassess.intake import TABLES
-from landassess.problems import Problem
-from landassess.publish.workbooks import neutralize_cell, save_workbook
-from landassess.vocabulary import BONUS_KINDS, ERROR, EVENT_VETO_TYPES, TABLE_ZH
+from landassess.publish.workbooks import save_workbook
+from landassess.vocabulary import BONUS_KINDS, EVENT_VETO_TYPES, TABLE_ZH
 
 ROWS = 300  # rows prepared for input below the header
 _INSTRUCTIONS = {
@@ -39,12 +36,6 @@ _INSTRUCTIONS = {
         "日期：只计评估年度内的文件。",
     ],
 }
-
-
-def _safe_file_part(text: str) -> str:
-    """A name usable inside a file name: no folder separators, control or reserved characters."""
-    cleaned = re.sub(r'[\x00-\x1f\x7f/\\:*?"<>|]', "_", text).strip(" .")
-    return cleaned[:60] or "_"
 
 
 def _list_validation(values: list[str], column: str, prompt: str):
@@ -110,68 +101,6 @@ def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]
         guide.column_dimensions["A"].width = 110
         workbook.properties.creator = "landassess"
         path = folder / f"{name}.xlsx"
-        save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
-        written.append(path)
-    return written
-
-
-def cell_reference(problem: Problem) -> str:
-    """Where to look, as people say it: 评分!D7 (sheet or table name, then the cell)."""
-    sheet = problem.sheet or TABLE_ZH.get(problem.table, problem.table)
-    if problem.cell:
-        return f"{sheet}!{problem.cell}"
-    if problem.row is not None:
-        return f"{sheet} 第{problem.row}行"
-    return sheet
-
-
-def write_correction_notices(problems: list[Problem], folder: Path, year: int,
-                             divisions: Divisions) -> list[Path]:
-    """One 补正通知 workbook per county with problems (errors), listing each problem.
-
-    A problem of a city's recommendation list (``party``: the recommending city) goes to that
-    city's notice, not to the county it names.
-    """
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
-    names, cities = divisions.name_of(), divisions.city_of()
-    by_party: dict[tuple[str, str], list[Problem]] = {}
-    for problem in problems:
-        if problem.severity != ERROR:
-            continue
-        if problem.party in divisions.cities:
-            by_party.setdefault(("city", problem.party), []).append(problem)
-        elif problem.code in names:
-            by_party.setdefault(("county", problem.code), []).append(problem)
-    folder = Path(folder)
-    written = []
-    if by_party:
-        folder.mkdir(parents=True, exist_ok=True)
-    for (kind, who), items in sorted(by_party.items()):
-        if kind == "city":
-            heading, file_name = f"{who}（推荐名单）", f"{_safe_file_part(who)}-推荐名单-补正通知.xlsx"
-        else:
-            heading, file_name = f"{names[who]}（{cities[who]}，{who}）", f"{who}-{_safe_file_part(names[who])}-补正通知.xlsx"
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "补正通知"
-        sheet.append([f"{year} 年度土地执法模范县创建活动 材料补正通知 — {heading}"])
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet.append(["经核对，贵单位报送或涉及贵单位的材料存在以下问题，请核实并补正后重新报送："])
-        sheet.append(["序号", "表", "文件", "位置", "发现的内容", "应填写", "说明"])
-        for cell in sheet[3]:
-            cell.font = Font(bold=True)
-        for number, p in enumerate(items, start=1):
-            sheet.append([neutralize_cell(x) for x in (
-                number, TABLE_ZH.get(p.table, p.table), p.file, cell_reference(p), p.value or "（空）",
-                p.expected, p.message)])
-        for letter, width in zip("ABCDEFG", (6, 10, 18, 16, 24, 30, 60), strict=True):
-            sheet.column_dimensions[letter].width = width
-        for row in sheet.iter_rows(min_row=4):
-            for cell in row:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-        path = folder / file_name
         save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
         written.append(path)
     return written

@@ -38,7 +38,7 @@ from landassess.collect.layout import (
 )
 from landassess.divisions import Divisions, city_quotas
 from landassess.params import Params
-from landassess.publish.forms import _safe_file_part
+from landassess.publish.notices import safe_file_part
 from landassess.publish.workbooks import neutralize_cell, save_workbook
 from landassess.vocabulary import BONUS_KINDS, EVENT_VETO_TYPES
 
@@ -193,7 +193,7 @@ def write_county_forms(folder: Path, year: int, divisions: Divisions, params: Pa
             "填好后将本文件原样发回（文件名可以更改）。",
         ])
         _meta_sheet(workbook, {"form": COUNTY, "year": str(year), "code": code, "name": name, "city": city})
-        written.append(_finish(workbook, Path(folder) / f"{code}-{_safe_file_part(name)}-申报材料.xlsx", year))
+        written.append(_finish(workbook, Path(folder) / f"{code}-{safe_file_part(name)}-申报材料.xlsx", year))
     return written
 
 
@@ -245,7 +245,7 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
             "填好后将本文件原样发回（文件名可以更改）。",
         ])
         _meta_sheet(workbook, {"form": CITY, "year": str(year), "city": city, "quota": str(quota)})
-        written.append(_finish(workbook, Path(folder) / f"{_safe_file_part(city)}-推荐名单.xlsx", year))
+        written.append(_finish(workbook, Path(folder) / f"{safe_file_part(city)}-推荐名单.xlsx", year))
     return written
 
 
@@ -305,10 +305,10 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
                                "criteria": ",".join(c.id for c in criteria),
                                "codes": ",".join(code for code, _ in counties),
                                "recused": ",".join(sorted(recused.get(evaluator, set())))})
-        stem, number = f"评分表-{_safe_file_part(evaluator)}", 1
+        stem, number = f"评分表-{safe_file_part(evaluator)}", 1
         while Path(folder) / f"{stem}.xlsx" in written:  # “评委/甲” and “评委_甲” would share a name
             number += 1
-            stem = f"评分表-{_safe_file_part(evaluator)}-{number}"
+            stem = f"评分表-{safe_file_part(evaluator)}-{number}"
         written.append(_finish(workbook, Path(folder) / f"{stem}.xlsx", year))
     return written
 

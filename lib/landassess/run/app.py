@@ -10,6 +10,12 @@ The server also answers ``/landassess/report/<year>/report.html`` with the year'
 output root, behind the same token (Voilà's own ``/voila/files/`` handler asks for no token), so
 the workbench's 打开报告 link opens the report in a new tab.
 
+The server is ours alone (SPEC 8.5): it reads its configuration from its own work folder only,
+never from the folder it is started in (a ``voila.json`` or ``voila.py`` there is not read) or the
+user's Jupyter and IPython folders; its kernels get the same environment. Whatever a configuration
+or the environment says, it binds 127.0.0.1 and asks for its token on every route, and a kernel
+whose tab was closed is shut down within 30 s (culled once idle and unconnected).
+
 This module starts the server; it does not import the workbench (``run`` may not import
 ``workbench``): the kernel Voilà starts runs the notebook, and the notebook imports the workbench.
 """
@@ -31,6 +37,10 @@ TEMPLATE_SOURCE = PACKAGE_DIR / "templates" / "voila_landassess"
 NOTEBOOK = "workbench.ipynb"
 REPORT_ROUTE = "landassess/report"
 """Where the server answers with a year's report: ``/landassess/report/<year>/report.html``."""
+CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS = 15, 5
+"""A kernel no tab is connected to is shut down once idle this long, checked this often (≤ 20 s < 30 s)."""
+_FOREIGN_ENVIRONMENT = ("JUPYTER_", "IPYTHON", "VOILA_", "JPY_")
+"""Environment variables that would point Jupyter, IPython or Voilà at other configuration."""
 
 
 class AppPlan:
@@ -53,21 +63,50 @@ class AppPlan:
 
     @property
     def jupyter_path(self) -> Path:
-        """The Jupyter data folder holding the app's Voilà template (put in front of JUPYTER_PATH)."""
+        """The Jupyter data folder holding the app's Voilà template (the only JUPYTER_PATH)."""
         return self.workdir / "jupyter"
 
+    @property
+    def config_dir(self) -> Path:
+        """The only folder the server and its kernels read Jupyter configuration from (empty)."""
+        return self.workdir / "config"
+
+    def environment(self, base: dict[str, str]) -> dict[str, str]:
+        """``base`` without anything that points Jupyter, IPython or Voilà elsewhere, and the app's own folders.
+
+        The kernels Voilà starts inherit it: they read no ``ipython_config.py``, startup script or
+        Jupyter configuration of the user's either.
+        """
+        env = {k: v for k, v in base.items() if not k.upper().startswith(_FOREIGN_ENVIRONMENT)}
+        temp = str(self.workdir / "tmp")
+        env.update({
+            "JUPYTER_NO_CONFIG": "1",  # jupyter_core: one blank configuration folder, no user or cwd config
+            "JUPYTER_CONFIG_DIR": str(self.config_dir), "JUPYTER_PATH": str(self.jupyter_path),
+            "JUPYTER_DATA_DIR": str(self.workdir / "data"), "JUPYTER_RUNTIME_DIR": str(self.workdir / "runtime"),
+            "IPYTHONDIR": str(self.workdir / "ipython"), "TMPDIR": temp, "TEMP": temp, "TMP": temp,
+            "PYTHONSAFEPATH": "1",  # a kernel never imports a module from its working folder
+        })
+        return env
+
     def argv(self) -> list[str]:
-        """Voilà's command line: 127.0.0.1, this port, the token, sources stripped, our template."""
+        """Voilà's command line: 127.0.0.1, this port, the token, sources stripped, our template.
+
+        Given under the class's own name (``LandassessVoila``), the most specific section, so a
+        configuration for ``Voila`` or ``LandassessVoila`` could not override it even if one were read.
+        """
         return [
             str(self.notebook),
-            f"--Voila.ip={HOST}", f"--Voila.port={self.port}", "--Voila.port_retries=0",
-            "--Voila.open_browser=False", f"--Voila.token={self.token}",
-            f"--Voila.root_dir={self.notebook.parent}",
+            f"--LandassessVoila.ip={HOST}", f"--LandassessVoila.port={self.port}", "--LandassessVoila.port_retries=0",
+            "--LandassessVoila.open_browser=False", f"--LandassessVoila.token={self.token}",
+            f"--LandassessVoila.root_dir={self.notebook.parent}",
             "--VoilaConfiguration.strip_sources=True", f"--VoilaConfiguration.template={TEMPLATE}",
             "--VoilaConfiguration.theme=light", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.file_allowlist=(?!)",  # a pattern matching nothing: no file served without the token
             "--VoilaConfiguration.allow_template_override=NO", "--VoilaConfiguration.allow_theme_override=NO",
             f"--LandassessVoila.out_root={self.out_root}",
+            f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
+            f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
+            "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
         ]
 
 
@@ -117,6 +156,8 @@ def prepare(data_root: Path, out_root: Path, year: int, params: Path | None = No
     template = plan.jupyter_path / "voila" / "templates" / TEMPLATE
     template.parent.mkdir(parents=True, exist_ok=True)
     shutil.copytree(TEMPLATE_SOURCE, template, dirs_exist_ok=True)
+    for folder in ("config", "data", "runtime", "ipython", "tmp"):
+        (plan.workdir / folder).mkdir(exist_ok=True)
     return plan
 
 
@@ -146,14 +187,14 @@ def write_notebook(plan: AppPlan) -> Path:
     return plan.notebook
 
 
-def _voila_class():
-    """Voilà with one more handler: the year's report, behind the token."""
+def _voila_class(plan: AppPlan):
+    """Voilà with one more handler (the year's report, behind the token), configured by this plan only."""
     import re
 
     from jupyter_server.base.handlers import JupyterHandler
     from jupyter_server.utils import url_path_join
     from tornado import web
-    from traitlets import Unicode
+    from traitlets import List, Unicode, default
     from voila.app import Voila
 
     class ReportHandler(JupyterHandler):
@@ -176,6 +217,16 @@ def _voila_class():
 
     class LandassessVoila(Voila):
         out_root = Unicode("", config=True, help="Output root: one sub-folder per year holding report.html.")
+        config_file_paths = List(Unicode(), help="Only the app's own (empty) folder, never the working folder.")
+
+        @default("config_file_paths")
+        def _own_config_only(self) -> list[str]:
+            return [str(plan.config_dir)]
+
+        def initialize(self, argv=None) -> None:
+            super().initialize(argv)
+            # Whatever a configuration said: this address, this token, no browser opened by Voilà.
+            self.ip, self.port, self.token, self.open_browser = HOST, plan.port, plan.token, False
 
         def init_handlers(self) -> list:
             route = url_path_join(self.server_url or self.base_url, rf"/{REPORT_ROUTE}/(\d{{4}})/report\.html")
@@ -201,18 +252,24 @@ def _open_when_up(url: str, port: int, timeout: float = 120) -> None:
 
 
 def serve(plan: AppPlan, open_browser: bool = True) -> None:
-    """Run the Voilà server in this process until interrupted (Ctrl+C)."""
+    """Run the Voilà server in this process, from its own folder and environment, until interrupted (Ctrl+C)."""
     import shutil
+    import site
+    import tempfile
     import threading
 
-    os.environ["JUPYTER_PATH"] = os.pathsep.join(
-        [str(plan.jupyter_path), *filter(None, [os.environ.get("JUPYTER_PATH")])])
-    os.environ.pop("JUPYTER_TOKEN", None)
+    environment = plan.environment(dict(os.environ))
+    os.environ.clear()
+    os.environ.update(environment)
+    site.ENABLE_USER_SITE = False  # jupyter_core would add the user's ~/.local/etc/jupyter (already imported: no effect on imports)
+    tempfile.tempdir = environment["TMPDIR"]
+    os.chdir(plan.workdir)  # nothing is read from the folder the command was started in
     if open_browser:
         threading.Thread(target=_open_when_up, args=(plan.url, plan.port), daemon=True).start()
     try:
-        _voila_class().launch_instance(argv=plan.argv())
+        _voila_class(plan).launch_instance(argv=plan.argv())
     finally:
+        os.chdir(plan.workdir.parent)
         shutil.rmtree(plan.workdir, ignore_errors=True)
 
 

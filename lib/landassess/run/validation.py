@@ -3,9 +3,10 @@
 Validation runs the whole assessment (some problems are only visible across tables: a missing
 land-statistics row, a recommendation of a county that did not declare, a missing criterion).
 Problems of severity 错误 or 致命 make the exit code non-zero; 提示 do not. With a notices
-folder it writes one 补正通知 per county with problems, through the owner-checked writer
-(SPEC 7.1): the folder is replaced as a whole, so no stale notice stays for a county that is now
-clean.
+folder it writes one notice per addressee with at least one item (SPEC 8.1,
+:mod:`landassess.publish.notices`): each county, city and evaluator its own 补正通知, the
+department its 省厅待核实事项.xlsx. The folder is written through the owner-checked writer
+(SPEC 7.1) and replaced as a whole, so no stale notice stays for an addressee that is now clean.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
                   notices: Path | None = None, as_of=None) -> tuple[str, bool]:
     """The validation report and whether it found problems (errors, not notices).
 
-    With ``notices``, also writes one 补正通知 workbook per county with problems into that folder.
+    With ``notices``, also writes one notice per addressee with at least one item into that folder.
     """
     from landassess.assessment import run_assessment
 
@@ -48,22 +49,30 @@ def validate_year(year: int, data: Path, params_file: Path | None = None,
     if not errors:
         lines.append("未发现数据问题。")
     if notices is not None:
-        lines.extend(_write_notices(problems, Path(notices), Path(data), year, assessment.divisions, bool(errors)))
+        lines.extend(_write_notices(problems, Path(notices), Path(data), year, assessment.divisions))
     return "\n".join(lines), bool(errors)
 
 
-def _write_notices(problems: list[Problem], notices: Path, data: Path, year: int, divisions,
-                   has_errors: bool) -> list[str]:
-    """Replace the notices folder with this validation's notices; say what was written."""
-    from landassess.publish.forms import write_correction_notices
+def _write_notices(problems: list[Problem], notices: Path, data: Path, year: int, divisions) -> list[str]:
+    """Replace the notices folder with this validation's notices; say what was written, per addressee."""
+    from landassess.publish.notices import ADDRESSEE_ZH, DEPARTMENT_FILE, by_addressee, write_notices
     from landassess.run.ownership import NOTICES, OwnedFolder, check_owned
 
     out = check_owned(notices, NOTICES, protect=[data])
-    if not has_errors and not out.exists():
+    if not problems and not out.exists():
         return []
     with OwnedFolder(out, NOTICES, protect=[data]) as folder:
-        written = write_correction_notices(problems, folder.path, year, divisions) if has_errors else []
+        written = write_notices(problems, folder.path, year, divisions)
         folder.commit(manifest_files=[p.name for p in written], year=year)
-    if written:
-        return [f"已生成 {len(written)} 份补正通知（各县一份；推荐名单的问题发给推荐的设区市）：{folder.out}"]
-    return [f"补正通知文件夹 {folder.out} 已清空（没有需要补正的县）"]
+    if not written:
+        return [f"补正通知文件夹 {folder.out} 已清空（没有需要补正或核实的事项）"]
+    counts: dict[str, int] = {}
+    for addressee in by_addressee(problems, divisions):
+        counts[addressee.kind] = counts.get(addressee.kind, 0) + 1
+    parts = "、".join(f"{ADDRESSEE_ZH[kind]} {count} 份" for kind, count in counts.items() if kind != "department")
+    corrections = len(written) - counts.get("department", 0)
+    lines = [f"已生成 {corrections} 份补正通知（{parts or '无'}；各自只含本单位或本人可以更正的单元格）：{folder.out}"
+             if corrections else f"没有需要各县、设区市或评委补正的事项：{folder.out}"]
+    if "department" in counts:
+        lines.append(f"省厅待核实事项（提示、省厅自己的表、跨表核对）：{folder.out / DEPARTMENT_FILE}")
+    return lines
