@@ -489,3 +489,24 @@ def test_a_value_typed_outside_the_table_is_listed_not_read(returned, tmp_path):
     assert (problem.severity, problem.file, problem.sheet, problem.cell) == (NOTICE, KUNSHAN_FILE, "申报", "K4")
     [row] = [r for r in _csv_rows(data / "declarations.csv") if r["code"] == KUNSHAN]
     assert "另附说明" not in "".join(row.values())
+
+
+def test_an_evaluators_out_of_range_score_goes_to_that_evaluator_only(returned, tmp_path):
+    """Issue 16: 评分!D13 = 99 in 评委乙's sheet reaches 评委乙's notice, never the scored county's (SPEC 8.1)."""
+    from landassess.run.validation import validate_year
+
+    yi = "评委评分表/评分表-评委乙.xlsx"
+    code = load_workbook(returned / yi)["评分"]["A13"].value
+    _edit(returned / yi, "评分", D13=99)
+    _, data = _collect(returned, tmp_path)
+    _copy_rest(GOLDEN / "input", data)
+    notices = tmp_path / "补正通知"
+    validate_year(2025, data, GOLDEN_PARAMS, notices, as_of=AS_OF)
+    [problem] = [p for p in run_assessment(2025, data, GOLDEN_PARAMS, as_of=AS_OF).problems if p.value == "99"]
+    assert (problem.file, problem.sheet, problem.cell, problem.code, problem.party) == (yi, "评分", "D13", code, "评委乙")
+    text = _workbook_text(notices / "评委-评委乙-评分表补正通知.xlsx")
+    assert "评分!D13" in text and "99" in text and "评委甲" not in text and "评委丙" not in text
+    for path in notices.glob("*.xlsx"):
+        if path.name != "评委-评委乙-评分表补正通知.xlsx":
+            assert "评分!D13" not in _workbook_text(path), path.name
+    assert not list(notices.glob(f"{code}-*"))  # the county has nothing of its own to correct
