@@ -301,12 +301,41 @@ def test_the_same_county_twice_with_different_content(returned, tmp_path):
     [problem] = _problems(collected, "collect.duplicate_differs")
     assert problem.severity == ERROR and problem.code == KUNSHAN and problem.affects_status
     assert KUNSHAN_FILE in problem.message and "邮件附件/昆山申报.xlsx" in problem.message
-    assert [r["code"] for r in _csv_rows(data / "declarations.csv")].count(KUNSHAN) == 2  # both kept
+    # SPEC 8.2: nothing of the doubtful copies is used; the county declared and is incomplete until confirmed.
+    assert KUNSHAN not in {r["code"] for r in _csv_rows(data / "declarations.csv")}
+    assert KUNSHAN not in {r["code"] for r in _csv_rows(data / "bonus_events.csv")}
     results = _run(data).results().set_index("code")
     assert results.at[KUNSHAN, "status"] == "incomplete"
 
 
-def test_unrecognised_and_damaged_files_are_notices(returned, tmp_path):
+def test_the_department_confirms_which_copy_counts(returned, tmp_path):
+    """省厅记录/收集确认.csv names the copy that counts: it is used, the choice is said, and survives a re-collect."""
+    (returned / "邮件附件").mkdir()
+    other = returned / "邮件附件" / "昆山申报.xlsx"
+    shutil.copy2(returned / KUNSHAN_FILE, other)
+    _edit(other, "申报", E4=11)
+    data = tmp_path / "data"
+    (data / "省厅记录").mkdir(parents=True)
+    (data / "省厅记录" / "收集确认.csv").write_text(
+        "县级代码,采用文件,理由,确认人,日期\n320583,邮件附件/昆山申报.xlsx,县局来函说明以邮件为准,张三,2026-01-20\n",
+        encoding="utf-8")
+    for _ in range(2):  # a re-collect gives the same answer
+        collected, _ = collect_year(2025, returned, data, GOLDEN_PARAMS)
+        assert _problems(collected, "collect.duplicate_differs") == []
+        [chosen] = _problems(collected, "collect.confirmed")
+        assert chosen.severity == NOTICE and chosen.file == "邮件附件/昆山申报.xlsx" and "张三" in chosen.message
+        [row] = [r for r in _csv_rows(data / "declarations.csv") if r["code"] == KUNSHAN]
+        assert row["self_illegal_cultivated_area"] == "11" and row["source_file"] == "邮件附件/昆山申报.xlsx"
+        assert collected.counties.set_index("县级代码").at[KUNSHAN, "采用"] == "邮件附件/昆山申报.xlsx"
+    assert sorted(p.name for p in (data / "省厅记录").iterdir()) == ["收集确认.csv"]  # collect never writes there
+    assessment = _run(data)
+    assert assessment.results().set_index("code").at[KUNSHAN, "status"] != "incomplete"
+    # The report lists the choice (the department's, not the county's: it is a notice).
+    assert [p.file for p in assessment.problems if p.reason == "collect.confirmed"] == ["邮件附件/昆山申报.xlsx"]
+
+
+def test_unrecognised_files_are_notices_and_damaged_ones_errors(returned, tmp_path):
+    """A damaged .xlsx may be a county's return: an error, so collect exits 1 and nobody misses it (SPEC 8.2)."""
     workbook = Workbook()
     workbook.active["A1"] = "会议签到表"
     workbook.save(returned / "签到表.xlsx")
@@ -314,7 +343,7 @@ def test_unrecognised_and_damaged_files_are_notices(returned, tmp_path):
     (returned / "说明.txt").write_text("不是工作簿", encoding="utf-8")
     collected, data = _collect(returned, tmp_path)
     found = {p.file: (p.severity, p.reason) for p in collected.problems if p.file in ("签到表.xlsx", "损坏.xlsx")}
-    assert found == {"签到表.xlsx": (NOTICE, "collect.not_recognised"), "损坏.xlsx": (NOTICE, "collect.unreadable")}
+    assert found == {"签到表.xlsx": (NOTICE, "collect.not_recognised"), "损坏.xlsx": (ERROR, "collect.unreadable")}
     returns = collected.returns.set_index("文件")
     assert returns.at["签到表.xlsx", "类型"] == returns.at["损坏.xlsx", "类型"] == "未识别"
     assert sorted(r["code"] for r in _csv_rows(data / "declarations.csv")) == sorted(GOLDEN_DECLARED)

@@ -116,7 +116,9 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
     problems = list(inputs.problems)
     tables = inputs.tables
     pin = dict(zip(tables, _pinned(cache, *tables.values()), strict=True))
-    declared = _stage(cache, ("declared", pin["declarations"]), lambda: _declared(tables["declarations"]))
+    # A county whose returns are doubtful (SPEC 8.2) declared; nothing of its returns is used until confirmed.
+    declared = _stage(cache, ("declared", pin["declarations"]),
+                      lambda: _declared(tables["declarations"]) | set(inputs.doubtful))
 
     # 七(一) vetoes, for every division with evidence.
     veto_key = ("vetoes", year, pin["veto_events"], pin["land_stats"], pin["declarations"], params.vetoes)

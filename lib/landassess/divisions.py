@@ -54,6 +54,26 @@ class Divisions:
         """First four digits of each city code → city name."""
         return dict(zip(self.table["city_code"].str[:4], self.table["city"], strict=False))
 
+    def county_named_in(self, text: str) -> str:
+        """The one county a file or folder name names (SPEC 8.0), or "".
+
+        A county counts by its 6-digit code, or by its name when the name is unique in the province
+        or preceded by its city (鼓楼区 is in 南京 and 徐州: only 南京市鼓楼区 names one). More than
+        one county named, or none: "".
+        """
+        import re
+
+        from landassess.names import canonical
+
+        text = canonical(text)
+        codes = {c for c in re.findall(r"(?<!\d)(\d{6})(?!\d)", text) if c in set(self.codes)}
+        if codes:
+            return codes.pop() if len(codes) == 1 else ""
+        counts = self.table["name"].value_counts()
+        named = {code for code, name, city in self.table[["code", "name", "city"]].itertuples(index=False)
+                 if city + name in text or (counts[name] == 1 and name in text)}
+        return named.pop() if len(named) == 1 else ""
+
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 """A division list is a few hundred rows; a larger file (or ``/dev/zero``) is refused unread."""

@@ -44,3 +44,28 @@ def control_characters(text: str, *, newlines: bool = False) -> list[str]:
 def same_name(first: str, second: str) -> bool:
     """Whether two names are the same name once canonical."""
     return canonical(first) == canonical(second)
+
+
+def printable_file_name(text: str) -> str:
+    r"""A file name (or a relative path) as people can read it, whatever bytes it came with.
+
+    A name unzipped from a Chinese-Windows zip reaches Python with undecodable bytes (surrogate
+    escapes): each such part of the path is decoded as GB18030 (what Chinese Windows writes), else
+    shown as ``\xNN``. Control characters are shown escaped. The result always encodes as UTF-8.
+    """
+    return "".join(_printable_part(part) for part in re.split(r"([/\\])", text))
+
+
+def _printable_part(text: str) -> str:
+    import os
+
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(text)
+        try:
+            text = raw.decode("gb18030")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8", "backslashreplace")
+        text = text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)

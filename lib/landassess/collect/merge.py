@@ -9,6 +9,7 @@ each is a located problem (the county is ``incomplete`` if nobody else scored th
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -41,6 +42,18 @@ class Collected:
     counties: pd.DataFrame = field(default_factory=pd.DataFrame)  # county: returned from which file
     cities: pd.DataFrame = field(default_factory=pd.DataFrame)
     evaluators: pd.DataFrame = field(default_factory=pd.DataFrame)  # evaluator × county: criteria scored
+    doubtful: set[str] = field(default_factory=set)  # counties whose returns wait for 收集确认.csv (SPEC 8.2)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """One row of 省厅记录/收集确认.csv: which returned file counts for a county."""
+
+    code: str
+    file: str
+    reason: str = ""
+    by: str = ""
+    on: str = ""
 
 
 def _content(rows: list[dict[str, str]]) -> list[tuple]:
@@ -68,11 +81,48 @@ def _dedupe(group: list[Returned], kind_zh: str, who: str, problems: list[Proble
                                 f"{who}的{kind_zh}收到 {len(group)} 份，内容相同，只收集一份（{group[0].name}）",
                                 file=group[0].name, value=files, code=code, reason="collect.duplicate_same"))
         return group[:1]
+    if kind_zh == FORM_ZH[COUNTY]:
+        return group  # differing copies of a county: doubtful until confirmed (_doubtful says so)
     problems.append(Problem(ERROR, table,
                             f"{who}的{kind_zh}收到 {len(group)} 份且内容不同（{files}），都已收集，请确认以哪一份为准",
                             file=group[0].name, value=files, code=code, affects_status=kind_zh == FORM_ZH[COUNTY],
                             reason="collect.duplicate_differs"))
     return group
+
+
+def _doubtful(group: list[Returned], code: str, who: str, divisions: Divisions, problems: list[Problem],
+              confirmations: dict[str, Confirmation]) -> list[Returned] | None:
+    """A county's returns, or None while they are doubtful (SPEC 8.2): nothing of them is used then.
+
+    Doubtful: two differing copies (after identical ones and blank templates are set aside), or a
+    workbook whose file name names another county. ``省厅记录/收集确认.csv`` settles it by naming
+    the file that counts; the choice is said (a notice) and used.
+    """
+    others = {r.name: named for r in group if (named := divisions.county_named_in(r.name)) and named != code}
+    if len(group) < 2 and not others:
+        return group
+    confirmed = confirmations.get(code)
+    chosen = [r for r in group if confirmed and canonical(r.name) == canonical(confirmed.file)]
+    if chosen:
+        problems.append(Problem(NOTICE, "declarations", f"{who}的申报材料按省厅记录/收集确认.csv 采用“{chosen[0].name}”"
+                                f"（理由：{confirmed.reason or '未填写'}；确认人：{confirmed.by or '未填写'}；{confirmed.on}）",
+                                file=chosen[0].name, code=code, value="、".join(r.name for r in group),
+                                reason="collect.confirmed"))
+        return chosen[:1]
+    names = divisions.name_of()
+    for name, named in sorted(others.items()):
+        problems.append(Problem(ERROR, "declarations", f"{who}（{code}）的申报材料以 {names[named]}（{named}）的文件名交回，"
+                                "可能填错了模板或发错了文件；在省厅确认以哪一份为准之前不采用",
+                                file=name, code=code, value=name, affects_status=True,
+                                expected="在 省厅记录/收集确认.csv 中写明该县采用的文件（县级代码、采用文件、理由、确认人、日期）",
+                                reason="collect.name_mismatch"))
+    if len(group) > 1:
+        problems.append(Problem(ERROR, "declarations", f"{who}的申报材料收到 {len(group)} 份且内容不同"
+                                f"（{'、'.join(r.name for r in group)}），在省厅确认以哪一份为准之前都不采用",
+                                file=group[0].name, code=code, value="、".join(r.name for r in group), affects_status=True,
+                                expected="在 省厅记录/收集确认.csv 中写明该县采用的文件（县级代码、采用文件、理由、确认人、日期）",
+                                reason="collect.duplicate_differs"))
+    return None
 
 
 def _merge_scores(sheets: list[Returned], problems: list[Problem]) -> list[dict[str, str]]:
@@ -103,7 +153,8 @@ def _returned_zh(group: list[Returned]) -> str:
 
 
 def merge_returned(returned: list[Returned], divisions: Divisions, criteria: list[str],
-                   evaluators: list[str] | None = None) -> Collected:
+                   evaluators: list[str] | None = None,
+                   confirmations: dict[str, Confirmation] | None = None) -> Collected:
     """Merge the workbooks read from a folder into the year's tables and the returns overview."""
     problems = [p for r in returned for p in r.problems]
     names, city_of = divisions.name_of(), divisions.city_of()
@@ -112,8 +163,25 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
         if item.form in by_form and item.rows:
             by_form[item.form].setdefault(canonical(item.who), []).append(item)
     kept: list[Returned] = []
+    doubtful: set[str] = set()
+    used: dict[str, str] = {}  # county → the file used
     for code, group in sorted(by_form[COUNTY].items()):
-        kept += _dedupe(group, FORM_ZH[COUNTY], names.get(code, code), problems, code)
+        copies = _doubtful(_dedupe(group, FORM_ZH[COUNTY], names.get(code, code), problems, code), code,
+                           names.get(code, code), divisions, problems, confirmations or {})
+        if copies is None:
+            doubtful.add(code)
+            continue
+        kept += copies
+        used[code] = "、".join(r.name for r in copies)
+    # A return that could not be read names its county: the county declared, nothing is used, until a
+    # readable copy comes back (then the unread file is still listed, but no longer holds the county up).
+    unread = ("collect.unreadable", "collect.other_format")
+    for index, problem in enumerate(problems):
+        if problem.reason in unread and problem.code:
+            if problem.code in used:
+                problems[index] = dataclasses.replace(problem, affects_status=False)
+            else:
+                doubtful.add(problem.code)
     for city, group in sorted(by_form[CITY].items()):
         kept += _dedupe(group, FORM_ZH[CITY], city, problems, "")
     sheets = [r for group in by_form[EVALUATOR].values() for r in group]
@@ -134,7 +202,8 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
                             for r in sorted(returned, key=lambda r: r.name)])
     counties = pd.DataFrame([{"县级代码": code, "县（市、区）": names[code], "设区市": city_of[code],
                               "已交回": _returned_zh(by_form[COUNTY].get(code, [])),
-                              "文件": "、".join(r.name for r in by_form[COUNTY].get(code, []))}
+                              "文件": "、".join(r.name for r in by_form[COUNTY].get(code, [])),
+                              "采用": "待省厅确认（见“问题”）" if code in doubtful else used.get(code, "")}
                              for code in divisions.codes])
     cities = pd.DataFrame([{"设区市": city, "已交回": _returned_zh(by_form[CITY].get(city, [])),
                             "文件": "、".join(r.name for r in by_form[CITY].get(city, []))} for city in divisions.cities])
@@ -145,4 +214,4 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
     matrix = pd.DataFrame([{"县级代码": code, "县（市、区）": names.get(code, code),
                             **{e: f"{int(counted.get((code, e), 0))}/{len(criteria)}" for e in everyone}}
                            for code in scored_codes])
-    return Collected(tables, problems, returns, counties, cities, matrix)
+    return Collected(tables, problems, returns, counties, cities, matrix, doubtful)

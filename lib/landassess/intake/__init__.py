@@ -89,6 +89,7 @@ class YearInputs:
     is_demo: bool = False
     demo_label: str = ""
     locators: dict = field(default_factory=dict)  # file name → where collect read its rows
+    doubtful: frozenset[str] = frozenset()  # counties whose returns wait for 收集确认.csv (SPEC 8.2)
 
     def table(self, name: str) -> pd.DataFrame:
         return self.tables[name]
@@ -144,9 +145,15 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             fatal_problems.extend(error.problems)
     if fatal_problems:
         raise InputError(fatal_problems)
+    from landassess.intake.collected import collected_problems
+
+    from_collect, doubtful, record = collected_problems(folder, year, set(divisions.codes))
+    problems += from_collect
+    if record is not None:
+        files["collected"] = record
     is_demo, demo_label = read_demo_marker(folder)
     return YearInputs(
         year=year, folder=folder, tables=tables, problems=problems, files=files,
         file_hashes={n: sha256_file(p) for n, p in files.items()},
-        is_demo=is_demo, demo_label=demo_label, locators=locators,
+        is_demo=is_demo, demo_label=demo_label, locators=locators, doubtful=doubtful,
     )

@@ -76,5 +76,7 @@ REASONS: dict[str, str] = {
     # Scores.
     "score.unknown_criterion": "a criterion id the rubric does not have",
     "score.out_of_range": "a score below 0 or above the criterion's maximum",
+    # What collect recorded for the year (SPEC 8.2, intake/collected.py).
+    "collect.record_unreadable": "collected.json is not collect's record, or is for another year: ignored",
 }
 """Reason code → what it means, in English (the Chinese message says it to the user)."""

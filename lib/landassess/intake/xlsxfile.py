@@ -180,9 +180,27 @@ def _load_workbook(path: Path, *, data_only: bool) -> Any:
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏（veryHidden：在 Excel 中无法直接取消隐藏）"}
 
 
-def read_xlsx(path: Path) -> Sheet:
-    with path.open("rb") as handle:
-        magic = handle.read(8)
+@dataclass
+class GuardedWorkbook:
+    """A workbook that passed the guards: its saved values and, when it has formulas, the formulas."""
+
+    values: Any  # openpyxl workbook loaded with data_only=True
+    formulas: Any | None  # the same loaded with data_only=False, or None when no cell has a formula
+
+
+def load_guarded(path: Path) -> GuardedWorkbook:
+    """The one guarded door for every .xlsx landassess reads: the year's tables and the returned workbooks.
+
+    Checks the file's first bytes (empty, an old .xls or encrypted workbook, not a zip), then its
+    zip directory and streamed XML (:func:`_scan_xlsx`: part sizes, packing ratio, cells, rows,
+    shared strings, merged areas, DTDs), before openpyxl loads anything. Raises ``_Unusable``
+    with a Chinese message and a reason code.
+    """
+    try:
+        with path.open("rb") as handle:
+            magic = handle.read(8)
+    except OSError as error:
+        raise _Unusable(f"文件无法读取（{type(error).__name__}）", XLSX_EXPECTED, reason="file.unreadable") from error
     if not magic:
         raise _Unusable("文件为空（0 字节）", XLSX_EXPECTED, reason="file.empty")
     if magic.startswith(OLE_MAGIC):
@@ -194,9 +212,21 @@ def read_xlsx(path: Path) -> Sheet:
     scan = _scan_xlsx(path)
     try:
         workbook = _load_workbook(path, data_only=True)
+        formulas = _load_workbook(path, data_only=False) if scan.formulas else None
     except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
         raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED,
                         reason="file.damaged") from error
+    return GuardedWorkbook(workbook, formulas)
+
+
+def formula_text(value: Any) -> str | None:
+    """The formula of a cell loaded with ``data_only=False``, or None for a plain value."""
+    return _formula_text(value)
+
+
+def read_xlsx(path: Path) -> Sheet:
+    guarded = load_guarded(path)
+    workbook = guarded.values
     if not workbook.worksheets:
         raise _Unusable("工作簿中没有工作表", XLSX_EXPECTED, reason="sheet.none")
     # The first sheet is read; a hidden first sheet is one the user does not see when opening
@@ -217,11 +247,7 @@ def read_xlsx(path: Path) -> Sheet:
     sheet = workbook.worksheets[index]
     values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
               if cell.value is not None}
-    try:
-        formulas = _load_workbook(path, data_only=False).worksheets[index] if scan.formulas else None
-    except Exception as error:  # noqa: BLE001
-        raise _Unusable(f"Excel 工作簿已损坏，无法读取公式（{type(error).__name__}）", XLSX_EXPECTED,
-                        reason="file.damaged") from error
+    formulas = guarded.formulas.worksheets[index] if guarded.formulas is not None else None
     if formulas is not None:
         for key, cell in formulas._cells.items():  # noqa: SLF001
             text = _formula_text(cell.value)

@@ -10,29 +10,46 @@ by hand is never overwritten (SPEC 7.1).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
 from pathlib import Path
 
-from landassess.collect.merge import TABLE_COLUMNS, Collected, merge_returned
-from landassess.collect.reader import read_returned
+from landassess.collect.merge import TABLE_COLUMNS, Collected, Confirmation, merge_returned
+from landassess.collect.reader import Returned, read_returned
+from landassess.intake.collected import MAX_RECORD_BYTES, RECORD
+from landassess.intake.collected import is_regular_file as _regular_file
+from landassess.intake.collected import read_record as _read_record
+from landassess.names import canonical, printable_file_name
 from landassess.paths import sha256_file
-from landassess.problems import InputError
+from landassess.problems import InputError, Problem
 from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
 from landassess.run.ownership import OwnershipError, absolute, folder_lock
 from landassess.vocabulary import ERROR, SEVERITY_ZH
 
-RECORD = "collected.json"
 REPORT = "收集情况.xlsx"
+DEPARTMENT_FOLDER = "省厅记录"
+"""The department's own records inside the data folder (SPEC 8.0): collect reads them, never writes there."""
+OUTPUT_MARKERS = ("manifest.json", "FINALIZED.json", "versions")
+"""What an output folder of landassess holds: collect never writes into one, or anything inside one."""
+
+
+def check_collect_folder(data: Path) -> None:
+    """Refuse a data folder that is, or lies inside, an output folder, or is the department's own records (SPEC 8.0)."""
+    for folder in (data, *data.parents):
+        for marker in OUTPUT_MARKERS:
+            if os.path.lexists(folder / marker):
+                where = "是" if folder == data else f"位于 {folder} 之内，而它是"
+                raise OwnershipError(f"拒绝写入 {data}：它{where} landassess 的输出文件夹（含 {marker}），"
+                                     "收集的输入表不能写进评估结果或定稿版本中。请用 data/<年度>/ 这样的输入文件夹。")
+        if folder.name == DEPARTMENT_FOLDER:
+            raise OwnershipError(f"拒绝写入 {data}：“{DEPARTMENT_FOLDER}”文件夹只存放省厅自己的记录，collect 从不写入。")
 
 
 def _written_by_us(data: Path) -> dict[str, set[str]]:
     """File name → the hashes collect wrote it with (and, while it replaces them, the ones before)."""
-    try:
-        record = json.loads((data / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+    record = _read_record(data / RECORD) or {}
     known: dict[str, set[str]] = {}
     for key in ("files", "previous"):
         for name, digests in (record.get(key) or {}).items():
@@ -41,22 +58,19 @@ def _written_by_us(data: Path) -> dict[str, set[str]]:
 
 
 def _is_ours(record: Path) -> bool:
-    try:
-        content = json.loads(record.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return isinstance(content, dict) and content.get("generator") == "landassess" and content.get("kind") == "collected"
+    content = _read_record(record)
+    return content is not None and content.get("generator") == "landassess" and content.get("kind") == "collected"
 
 
 def _check_targets(data: Path, names: list[str]) -> None:
     """Refuse to replace a table collect did not write, or that was changed since."""
     known = _written_by_us(data)
     record = data / RECORD
-    if record.is_symlink() or (record.exists() and not (record.is_file() and _is_ours(record))):
+    if os.path.lexists(record) and not (_regular_file(record) and _is_ours(record)):
         raise OwnershipError(f"拒绝覆盖 {record}：它不是 landassess collect 写入的记录。")
     for name in names:
         path = data / name
-        if path.is_symlink() or (path.exists() and not path.is_file()):
+        if os.path.lexists(path) and not _regular_file(path):
             raise OwnershipError(f"拒绝写入 {path}：它不是普通文件。")
         if path.exists() and sha256_file(path) not in known.get(name, set()):
             raise OwnershipError(f"拒绝覆盖 {path}：它不是 landassess collect 写入的，或写入后被修改过。"
@@ -70,8 +84,64 @@ def _temporary(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{os.getpid()}")
 
 
-def _write_record(data: Path, year: int, files: dict[str, str], previous: dict[str, list[str]]) -> None:
+CONFIRMATIONS = "收集确认.csv"
+CONFIRMATION_COLUMNS = {"县级代码": "code", "采用文件": "file", "理由": "reason", "确认人": "by", "日期": "on"}
+
+
+def read_confirmations(data: Path, divisions) -> tuple[dict[str, Confirmation], list[Problem]]:
+    """``省厅记录/收集确认.csv``: which returned file counts for a doubtful county; its own problems, located."""
+    import csv
+    import io
+
+    from landassess.intake import _Unusable, decode_csv_bytes
+
+    path = data / DEPARTMENT_FOLDER / CONFIRMATIONS
+    if not os.path.lexists(path):
+        return {}, []
+    where = f"{DEPARTMENT_FOLDER}/{CONFIRMATIONS}"
+    if not _regular_file(path) or path.stat().st_size > MAX_RECORD_BYTES:
+        return {}, [Problem(ERROR, "declarations", "收集确认表不是普通文件或过大，未读取", file=where,
+                            expected="CSV 文本：县级代码、采用文件、理由、确认人、日期", reason="collect.confirmation_unreadable")]
+    try:
+        text, _ = decode_csv_bytes(path.read_bytes())
+    except (_Unusable, OSError) as error:
+        return {}, [Problem(ERROR, "declarations", f"收集确认表无法读取：{getattr(error, 'message', error)}", file=where,
+                            expected="CSV 文本：县级代码、采用文件、理由、确认人、日期", reason="collect.confirmation_unreadable")]
+    rows = list(csv.reader(io.StringIO(text)))
+    header = [canonical(h) for h in rows[0]] if rows else []
+    problems: list[Problem] = []
+    if "县级代码" not in header or "采用文件" not in header:
+        return {}, [Problem(ERROR, "declarations", "收集确认表缺少“县级代码”或“采用文件”列", file=where, row=1,
+                            value="、".join(header), expected="、".join(CONFIRMATION_COLUMNS), reason="collect.confirmation_header")]
+    chosen: dict[str, Confirmation] = {}
+    for number, row in enumerate(rows[1:], start=2):
+        values = {CONFIRMATION_COLUMNS[h]: canonical(v) for h, v in zip(header, row, strict=False) if h in CONFIRMATION_COLUMNS}
+        if not any(values.values()):
+            continue
+        code = values.get("code", "")
+        if code not in set(divisions.codes) or not values.get("file"):
+            problems.append(Problem(ERROR, "declarations", "收集确认表的这一行没有有效的县级代码或采用文件，未采用", file=where,
+                                    row=number, value=code, expected="6 位县级代码和交回文件夹中的文件名",
+                                    reason="collect.confirmation_row"))
+            continue
+        chosen[code] = Confirmation(**values)
+    return chosen, problems
+
+
+def _write_record(data: Path, year: int, files: dict[str, str], previous: dict[str, list[str]],
+                  collected: Collected | None = None) -> None:
+    """``collected.json``: the tables collect wrote (with hashes), and what validate and run must know (SPEC 8.2).
+
+    ``problems``: collect's problems that make a county incomplete, and the department's confirmed
+    choices between doubtful copies (shown in the report); ``doubtful``: the counties whose
+    returns wait for 收集确认.csv (they declared, nothing of theirs is used).
+    """
     record = {"generator": "landassess", "kind": "collected", "year": year, "files": files, "previous": previous}
+    if collected is not None:
+        record["doubtful"] = sorted(collected.doubtful)
+        record["problems"] = [{k: v for k, v in dataclasses.asdict(p).items() if v not in ("", None)}
+                              for p in collected.problems
+                              if (p.affects_status and p.code) or p.reason == "collect.confirmed"]
     temporary = _temporary(data / RECORD)
     temporary.write_text(json.dumps(record, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     os.replace(temporary, data / RECORD)
@@ -97,12 +167,12 @@ def _replace_tables(data: Path, year: int, collected: Collected) -> list[Path]:
         for name, write in writers.items():
             write(temporaries[name])
         files = {name: sha256_file(path) for name, path in temporaries.items()}
-        _write_record(data, year, files, {n: [d] for n, d in on_disk.items()})
+        _write_record(data, year, files, {n: [d] for n, d in on_disk.items()}, collected)
         for name, path in temporaries.items():
             os.replace(path, data / name)
         for name in on_disk.keys() - writers.keys():
             (data / name).unlink()
-        _write_record(data, year, files, {})
+        _write_record(data, year, files, {}, collected)
     finally:
         for path in temporaries.values():
             if path.exists():
@@ -139,6 +209,29 @@ def _problems_frame(collected: Collected):
                         columns=["级别", "文件", "工作表", "单元格", "县级代码", "值", "应为", "说明", "问题代码"])
 
 
+OTHER_FORMATS = {".xlsm": "启用宏的 Excel 工作簿（.xlsm）", ".xls": "旧版 Excel 工作簿（.xls）",
+                 ".et": "WPS 表格（.et）", ".ods": "OpenDocument 表格（.ods）", ".xlsb": "Excel 二进制工作簿（.xlsb）",
+                 "": "没有扩展名的文件"}
+"""Spreadsheets that may be a return saved in another format: listed as received, not read (SPEC 8.2)."""
+
+
+def _is_other_spreadsheet(path: Path) -> bool:
+    return path.suffix.lower() in OTHER_FORMATS
+
+
+def _other_format(path: Path, source: Path, divisions) -> Returned:
+    """A return in another format: listed in 收集情况 as received but not read, with what to do."""
+    name = printable_file_name(str(path.relative_to(source)))
+    code = divisions.county_named_in(name)
+    kind = OTHER_FORMATS[path.suffix.lower()]
+    returned = Returned(path, name)
+    returned.problems.append(Problem(
+        ERROR, "declarations", f"收到{kind}，未读取：landassess 只读取模板原样保存的 .xlsx 工作簿", file=name, code=code,
+        expected="在 Excel 或 WPS 中打开该文件，“另存为”Excel 工作簿（.xlsx）后重新交回", affects_status=bool(code),
+        reason="collect.other_format"))
+    return returned
+
+
 def collect_year(year: int, source: Path, data: Path, params_file: Path | None = None,
                  evaluators: list[str] | None = None) -> tuple[Collected, list[Path]]:
     """Read every workbook under ``source`` and write the year's tables into ``data``."""
@@ -154,10 +247,14 @@ def collect_year(year: int, source: Path, data: Path, params_file: Path | None =
         raise OwnershipError(f"拒绝写入 {data}：输入表文件夹不能与收集文件夹 {source} 重合或互相包含。")
     if data.is_symlink() or (data.exists() and not data.is_dir()):
         raise OwnershipError(f"拒绝写入 {data}：它不是一个真实的文件夹。")
-    found = sorted(p for p in source.rglob("*") if p.is_file() and not p.is_symlink()
-                   and p.suffix.lower() == ".xlsx" and not p.name.startswith(("~$", ".")))
-    returned = [read_returned(p, source, year, divisions, params) for p in found]
-    collected = merge_returned(returned, divisions, params.rubric.criterion_ids(), evaluators)
+    check_collect_folder(data)
+    found = sorted(p for p in source.rglob("*") if _regular_file(p) and not p.name.startswith(("~$", ".")))
+    returned = [read_returned(p, source, year, divisions, params, printable_file_name(str(p.relative_to(source))))
+                if p.suffix.lower() == ".xlsx" else _other_format(p, source, divisions)
+                for p in found if p.suffix.lower() == ".xlsx" or _is_other_spreadsheet(p)]
+    confirmations, confirmation_problems = read_confirmations(data, divisions)
+    collected = merge_returned(returned, divisions, params.rubric.criterion_ids(), evaluators, confirmations)
+    collected.problems += confirmation_problems
     names = [f"{t}.csv" for t in TABLE_COLUMNS] + [REPORT]
     data.mkdir(parents=True, exist_ok=True)
     with folder_lock(data):

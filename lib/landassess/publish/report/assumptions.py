@@ -68,7 +68,8 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
     """
     manifest = year_manifest(a)
     files = pd.DataFrame([
-        {"表": TABLE_ZH[name], "文件": entry["file"], "SHA-256": entry["sha256"]}
+        {"表": TABLE_ZH.get(name, "收集记录" if name == "collected" else name), "文件": entry["file"],
+         "SHA-256": entry["sha256"]}
         for name, entry in sorted(manifest["inputs"].items())
     ])
     software = dict(manifest["software"])
