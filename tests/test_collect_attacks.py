@@ -283,3 +283,26 @@ def test_every_collect_problem_is_an_error_or_a_notice(returned, tmp_path):
     book.save(returned / KUNSHAN_FILE)
     collected, _ = _collect(returned, tmp_path / "data")
     assert collected.problems and all(p.severity in (ERROR, NOTICE) and p.reason for p in collected.problems)
+
+
+def test_validate_names_the_file_returned_under_another_countys_name(returned, tmp_path):
+    """Issue 18: validate knows what collect found, with the sender's file; the department settles it."""
+    from landassess.run.validation import validate_year
+
+    misnamed = "县级申报材料/320581-常熟市-申报材料（昆山）.xlsx"
+    (returned / KUNSHAN_FILE).rename(returned / misnamed)
+    _, data = _collect(returned, tmp_path / "data")
+    _copy_rest(GOLDEN / "input", data)
+    notices = tmp_path / "notices"
+    text, has_problems = validate_year(2025, data, GOLDEN_PARAMS, notices, as_of=_as_of())
+    assert has_problems and misnamed in text
+    assert KUNSHAN in text.split("材料不全（incomplete）的县：", 1)[1]
+    department = load_workbook(notices / "省厅待核实事项.xlsx").active
+    assert misnamed in {c for row in department.iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert not (notices / "320583-昆山市-补正通知.xlsx").exists()  # the department decides which file counts
+
+
+def _as_of():
+    import datetime as dt
+
+    return dt.date(2026, 3, 1)

@@ -139,3 +139,18 @@ def test_missing_package_gives_a_clear_error(monkeypatch):
     monkeypatch.setattr(fonts, "FONT_FILE", "NoSuchFont.otf")
     with pytest.raises(FileNotFoundError, match="NoSuchFont.otf"):
         fonts.cjk_font_path()
+
+
+def test_code_styled_text_falls_back_to_the_packaged_chinese_font():
+    """Issue 18: the public seed 2024-公示-01 in a monospace line must not print as 2024-□□-01 (HTML and PDF)."""
+    import re
+
+    css = (Path(__file__).resolve().parent.parent / "lib" / "landassess" / "templates" / "landassess_report"
+           / "report.css").read_text(encoding="utf-8")
+    mono = re.search(r"--la-mono:\s*([^;]+);", css)
+    assert mono and "var(--la-font)" in mono.group(1)
+    assert mono.group(1).rstrip().endswith("monospace")  # the generic family last, after the Chinese fonts
+    assert re.search(r"\.la-mono, \.landassess-report code, \.landassess-report pre \{ font-family: var\(--la-mono\); \}",
+                     css)
+    font = re.search(r"--la-font:\s*([^;]+);", css)
+    assert font and font.group(1).lstrip().startswith('"Landassess Noto Sans SC"')  # the packaged, inlined font first

@@ -210,11 +210,38 @@ def test_template_command_writes_every_form(tmp_path, monkeypatch):
     from landassess.cli import main
 
     monkeypatch.chdir(tmp_path)
+    assert main(["template", "--year", "2025", "--out", "模板", "--params", str(GOLDEN_PARAMS)]) == 0
+    counts = {d.name: len(list(d.glob("*.xlsx"))) for d in Path("模板").iterdir() if d.is_dir()}
+    assert counts == {"县级申报材料": 95, "设区市推荐名单": 13}
+    before = {p: p.read_bytes() for p in Path("模板").rglob("*.xlsx")}
+    # SPEC 8.3: with --data and --evaluators only the evaluators' sheets are written; the forms stay as they were.
     assert main(["template", "--year", "2025", "--out", "模板", "--data", str(GOLDEN / "input"),
                  "--params", str(GOLDEN_PARAMS), "--evaluators", "评委甲,评委丁"]) == 0
-    counts = {d.name: len(list(d.glob("*.xlsx"))) for d in Path("模板").iterdir() if d.is_dir()}
-    assert counts == {"县级申报材料": 95, "设区市推荐名单": 13, "评委评分表": 2}
     assert sorted(p.name for p in Path("模板/评委评分表").iterdir()) == ["评分表-评委丁.xlsx", "评分表-评委甲.xlsx"]
+    assert {p: p.read_bytes() for p in Path("模板").rglob("*.xlsx") if p.parent.name != "评委评分表"} == before
+    # Re-making the forms keeps the score sheets.
+    assert main(["template", "--year", "2025", "--out", "模板", "--params", str(GOLDEN_PARAMS)]) == 0
+    assert len(list(Path("模板/评委评分表").glob("*.xlsx"))) == 2
+
+
+def test_score_sheets_before_any_score_grey_and_lock_the_recused_rows(tmp_path, monkeypatch):
+    """Issue 18: a recusals table and no scores yet (always so at this step) — no crash, recused rows locked and grey."""
+    from landassess.cli import main
+
+    data = tmp_path / "data"
+    shutil.copytree(GOLDEN / "input", data)
+    (data / "scores.csv").unlink()
+    (data / "recusals.csv").write_text("评委,县级代码,理由\n评委\u200b乙,320583,曾在该县任职\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--year", "2025", "--out", "模板", "--data", str(data), "--params", str(GOLDEN_PARAMS),
+                 "--evaluators", "评委甲,评委乙"]) == 0
+    assert sorted(p.relative_to("模板").as_posix() for p in Path("模板").rglob("*.xlsx")) == [
+        "评委评分表/评分表-评委乙.xlsx", "评委评分表/评分表-评委甲.xlsx"]
+    sheets = {name: load_workbook(f"模板/评委评分表/评分表-{name}.xlsx")["评分"] for name in ("评委甲", "评委乙")}
+    row = next(r for r in range(4, 30) if sheets["评委乙"][f"A{r}"].value == "320583")
+    recused, other = sheets["评委乙"][f"C{row}"], sheets["评委甲"][f"C{row}"]
+    assert recused.protection.locked and not other.protection.locked
+    assert recused.fill.fgColor.rgb != other.fill.fgColor.rgb
 
 
 def test_evaluators_whose_file_names_would_clash_get_one_sheet_each(setting, tmp_path):

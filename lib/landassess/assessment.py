@@ -329,11 +329,11 @@ def _unmatched_recusals(recusals: pd.DataFrame, scores: pd.DataFrame, inputs: Ye
     """A recusal naming an evaluator who scored nothing: a look-alike name, said, never silently unused (SPEC 8.0)."""
     if not len(recusals):
         return []
-    known = set(scores["evaluator"].dropna())
+    known = list(dict.fromkeys(scores["evaluator"].dropna()))
     rows = recusals[recusals["is_valid"] & ~recusals["evaluator"].isin(known)]
     return [Problem(NOTICE, "recusals", f"回避表中的评委“{evaluator}”在评分表中没有任何评分：请核对姓名是否与评分表一致",
                     file=_file_name(inputs, "recusals"), row=int(row), column="评委", value=str(evaluator),
-                    expected="评分表中的评委姓名：" + "、".join(sorted(known)[:20]), reason="recusal.unknown_evaluator")
+                    expected="评分表中的评委姓名：" + "、".join(known[:20]), reason="recusal.unknown_evaluator")
             for evaluator, row in zip(rows["evaluator"], rows["row"], strict=True)]
 
 

@@ -61,7 +61,7 @@ def evaluator_influence(a: Assessment) -> pd.DataFrame:
     official = _titles(a)
     cache: dict = {}
     rows = []
-    for evaluator in sorted(scores.loc[scores["is_valid"], "evaluator"].dropna().unique()):
+    for evaluator in scores.loc[scores["is_valid"], "evaluator"].dropna().unique():  # as they first appear
         variant = _titles(assess_year(inputs_without(inputs, evaluator), a.params, a.divisions, cache))
         changes = [(code, official[code], variant.get(code, "")) for code in sorted(official)
                    if official[code] != variant.get(code, "")]

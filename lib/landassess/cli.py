@@ -213,20 +213,53 @@ def cmd_template(args: argparse.Namespace) -> int:
         plan = return_forms.score_sheet_plan(args.data, args.year, params, divisions, args.evaluators or ())
         if not plan[1]:
             raise UsageError("没有评委名单：请用 --evaluators 给出（如 --evaluators 评委甲,评委乙）")
+    if plan is not None:  # SPEC 8.3: the evaluators' sheets only, beside what the folder already holds
+        return _score_sheets_only(out, args, params, plan)
     parts = {"县级申报材料": return_forms.write_county_forms, "设区市推荐名单": return_forms.write_city_forms}
-    with OwnedFolder(out, TEMPLATES, protect=[args.data] if args.data else []) as folder:
+    with OwnedFolder(out, TEMPLATES) as folder:
         paths = write_templates(folder.path, args.year, divisions)
         counts = {}
         for name, write in parts.items():
             (folder.path / name).mkdir()
             counts[name] = len(write(folder.path / name, args.year, divisions, params))
-        if plan is not None:
-            (folder.path / "评委评分表").mkdir()
-            counts["评委评分表"] = len(return_forms.write_score_sheets(
-                folder.path / "评委评分表", args.year, params, plan[0], plan[1], plan[2]))
-        folder.commit(manifest_files=[p.name for p in paths] + list(counts), year=args.year)
+        kept = _carry_over(folder, exclude={p.name for p in paths} | set(parts))
+        folder.commit(manifest_files=[p.name for p in paths] + list(counts) + kept, year=args.year)
     _print(f"已生成模板（{folder.out}）：" + "；".join(f"{name} {n} 份" for name, n in counts.items())
            + "；通用表格：" + "、".join(p.name for p in paths))
+    return EXIT_OK
+
+
+def _carry_over(folder, exclude: set[str]) -> list[str]:
+    """Copy what the owned folder already holds (its manifest's entries) into the staging folder, but ``exclude``."""
+    import json
+    import shutil
+
+    manifest = folder.out / "manifest.json"
+    if not manifest.is_file():
+        return []
+    listed = json.loads(manifest.read_text(encoding="utf-8")).get("files") or []
+    kept = []
+    for name in listed:
+        source = folder.out / str(name)
+        if str(name) in exclude or not os.path.lexists(source) or source.is_symlink():
+            continue
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder.path / source.name)
+        kept.append(source.name)
+    return kept
+
+
+def _score_sheets_only(out: Path, args: argparse.Namespace, params, plan) -> int:
+    from landassess.publish import return_forms
+    from landassess.run.ownership import TEMPLATES, OwnedFolder
+
+    sheets = "评委评分表"
+    with OwnedFolder(out, TEMPLATES, protect=[args.data]) as folder:
+        kept = _carry_over(folder, exclude={sheets})
+        (folder.path / sheets).mkdir()
+        count = len(return_forms.write_score_sheets(folder.path / sheets, args.year, params, *plan))
+        folder.commit(manifest_files=[*kept, sheets], year=args.year)
+    _print(f"已生成评委评分表 {count} 份（{folder.out / sheets}）；回避的县在各自的评分表中置灰并锁定。"
+           + (f"该文件夹中原有的 {'、'.join(kept)} 保持不变。" if kept else ""))
     return EXIT_OK
 
 

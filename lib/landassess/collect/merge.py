@@ -208,7 +208,7 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
     cities = pd.DataFrame([{"设区市": city, "已交回": _returned_zh(by_form[CITY].get(city, [])),
                             "文件": "、".join(r.name for r in by_form[CITY].get(city, []))} for city in divisions.cities])
     scores = tables["scores"]
-    everyone = sorted(set(evaluators or []) | set(by_form[EVALUATOR]))
+    everyone = list(dict.fromkeys([*(evaluators or []), *by_form[EVALUATOR]]))  # the list's order, then as returned
     counted = scores.groupby(["code", "evaluator"]).size() if len(scores) else pd.Series(dtype=int)
     scored_codes = sorted(set(scores["code"])) if len(scores) else []
     matrix = pd.DataFrame([{"县级代码": code, "县（市、区）": names.get(code, code),

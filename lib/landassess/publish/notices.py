@@ -7,7 +7,8 @@ The addressee of a problem is whoever can fix the cell:
 - the **evaluator**: an error in its score sheet → ``评委-<evaluator>-评分表补正通知.xlsx``;
 - the **department**: everything else → ``省厅待核实事项.xlsx``: errors in its own tables (耕地数据,
   查验与异议, 评审决定, 回避), errors no single sender can fix (a criterion no evaluator scored, a row
-  whose county or evaluator cannot be told), invalid parameters, and every 提示 and cross-table flag
+  whose county or evaluator cannot be told, which of a county's doubtful returns counts), invalid
+  parameters, and every 提示 and cross-table flag
   (a late date, a declared area below the province's figure, an unverified media report, a recused
   evaluator's score).
 
@@ -34,6 +35,8 @@ ADDRESSEE_ZH = {COUNTY: "县（市、区）", CITY: "设区市", EVALUATOR: "评
 COUNTY_TABLES = ("declarations", "veto_events", "bonus_events")
 """The tables of a county's own workbook: its declaration, its veto events, its bonus documents."""
 DEPARTMENT_FILE = "省厅待核实事项.xlsx"
+DEPARTMENT_DECIDES = frozenset({"collect.duplicate_differs", "collect.name_mismatch"})
+"""Errors no sender can fix in a cell: which of a county's returns counts is settled in 省厅记录/收集确认.csv."""
 
 
 @dataclass(frozen=True, order=True)
@@ -74,8 +77,8 @@ def safe_file_part(text: str) -> str:
 
 def addressee_of(problem: Problem, divisions: Divisions) -> Addressee:
     """Whoever can fix the problem's cell; the department for 提示, cross-table flags and its own tables."""
-    if problem.severity != ERROR:
-        return DEPARTMENT_ADDRESSEE  # 提示 and fatal problems: the department's to look at
+    if problem.severity != ERROR or problem.reason in DEPARTMENT_DECIDES:
+        return DEPARTMENT_ADDRESSEE  # 提示, fatal problems, and what the department settles itself
     if problem.table in COUNTY_TABLES and problem.code in divisions.name_of():
         return Addressee(COUNTY, problem.code)
     if problem.table == "recommendations" and problem.party in divisions.cities:

@@ -298,7 +298,7 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
         _guide(workbook, f"{year} 年度{NOTICE_NAME} 评分表 填表说明（评委：{evaluator}）", [
             "每个县级单位一行，每项指标一列；表头注明指标名称和满分，单元格只接受 0 至满分之间的数值。",
             "灰色行为回避（如本人工作或任职地区），请勿评分；回避名单由省厅确定。",
-            "评分标准为评估细则（参数 rubric）；当前细则为假设，以省厅正式印发的评估细则为准。",
+            f"评分标准为本年度评估细则（依据：{params.rubric.source}），以省厅正式印发的评估细则为准。",
             "请勿增删行列、修改表头或县级代码；填好后将本文件原样发回（文件名可以更改）。",
         ] + [f"{c.id} {c.name}：满分 {c.max.normalize():f}" for c in criteria])
         _meta_sheet(workbook, {"form": EVALUATOR, "year": str(year), "evaluator": evaluator,
@@ -331,8 +331,9 @@ def score_sheet_plan(data: Path, year: int, params: Params, divisions: Divisions
     recusals = recusals[recusals["is_valid"]] if len(recusals) else recusals
     if not evaluators:
         scores = inputs.tables["scores"]
-        evaluators = sorted(set(scores["evaluator"].dropna()) if len(scores) else set()) or \
-            sorted(set(recusals["evaluator"]) if len(recusals) else set())
+        # In the order they first appear (a table's order is the department's), never by code point.
+        evaluators = list(dict.fromkeys(scores["evaluator"].dropna())) if len(scores) else []
+        evaluators = evaluators or (list(dict.fromkeys(recusals["evaluator"])) if len(recusals) else [])
     city_of = divisions.city_of()
     recused: dict[str, set[str]] = {}
     for evaluator, code, city in (zip(recusals["evaluator"], recusals["code"], recusals["city"], strict=True)

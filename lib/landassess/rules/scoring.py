@@ -132,5 +132,7 @@ def recused_rows(scores: pd.DataFrame, recusals: pd.DataFrame, city_of: dict[str
     by_city = set(zip(valid["evaluator"], valid["city"], strict=True)) if len(valid) else set()
     if not by_county and not by_city:
         return pd.Series(False, index=scores.index)
+    # dtype=bool: an empty score table (score sheets not back yet) must still select rows, not columns.
     return pd.Series([(e, c) in by_county or (e, city_of.get(c, "")) in by_city
-                      for e, c in zip(scores["evaluator"], scores["code"], strict=True)], index=scores.index)
+                      for e, c in zip(scores["evaluator"], scores["code"], strict=True)], index=scores.index,
+                     dtype=bool)

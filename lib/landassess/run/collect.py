@@ -280,8 +280,14 @@ def format_collected(collected: Collected, data: Path, written: list[Path] | Non
     unrecognised = collected.returns[collected.returns["类型"] == "未识别"] if len(collected.returns) else []
     if len(unrecognised):
         lines.append("未识别的工作簿：" + "、".join(unrecognised["文件"]))
-    lines.append(f"问题 {len(errors)} 个、提示 {len(collected.problems) - len(errors)} 条：")
-    lines += [p.located() for p in collected.problems]
+    if collected.problems:
+        lines.append(f"问题 {len(errors)} 个、提示 {len(collected.problems) - len(errors)} 条：")
+        lines += [p.located() for p in sorted(collected.problems, key=lambda p: p.severity != ERROR)]
+    else:
+        lines.append("没有发现问题。")
+    if collected.doubtful:
+        lines.append("待省厅确认采用哪一份（在 省厅记录/收集确认.csv 中写明；确认前为“材料不全”）："
+                     + "、".join(sorted(collected.doubtful)))
     names = [p.name for p in written] if written is not None else [f"{t}.csv" for t in TABLE_COLUMNS] + [REPORT]
     lines.append(f"已写入 {data}（{'、'.join(names)}）")
     missing = [f"{t}.csv" for t in TABLE_COLUMNS if f"{t}.csv" not in names] if written is not None else []

@@ -32,7 +32,7 @@ def leave_one_evaluator_out(base: WhatIf) -> dict[str, set[str]]:
     """Titled counties when each evaluator's scores are left out in turn."""
     inputs = base.official.inputs
     scores = inputs.tables["scores"]
-    evaluators = sorted(scores.loc[scores["is_valid"], "evaluator"].dropna().unique())
+    evaluators = list(scores.loc[scores["is_valid"], "evaluator"].dropna().unique())  # as they first appear
     variants = {}
     for evaluator in evaluators:
         key = ("robustness.without", evaluator)  # one variant per evaluator, so later clicks hit the cache
