@@ -41,6 +41,7 @@ EXTRA_DOCUMENT = "自然资办函〔2025〕999号"
 
 @pytest.fixture(scope="module")
 def golden_forms(tmp_path_factory):
+    """The golden year's filled templates, built once for this module (as in test_collect)."""
     return _make_forms(tmp_path_factory.mktemp("golden_forms"), 2025, GOLDEN / "input", GOLDEN_PARAMS)
 
 

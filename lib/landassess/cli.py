@@ -126,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
                              "--set rubric.dimensions.effectiveness.weight=1.2 --set rubric.criteria.C09.max=20")
     whatif.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
 
+    init = commands.add_parser("init", help="建立一个年度的工作文件夹：参数文件、省厅记录、交回、模板、输出（从不覆盖已有文件）",
+                               description="在省厅的工作文件夹中建立一个年度：params/<Y>.yaml（带中文说明）、"
+                                           "data/<Y>/省厅记录/（回避、否决事项、加分事项、评审决定、收集确认，只有表头）、"
+                                           "returned/<Y>/、templates/<Y>/、outputs/。已有的文件保持不变。", epilog=EPILOG)
+    init.add_argument("--year", type=_year, required=True, help="评估年度 Y")
+    init.add_argument("--root", type=Path, default=Path("."), help="省厅的工作文件夹（默认当前文件夹）")
+
     add_demo_parsers(commands, EPILOG)  # demo, setup-lab
     from landassess.run.app import add_arguments  # the app's options live with the app (run/app.py)
 
@@ -333,12 +340,33 @@ def _without_working_folder_on_path() -> None:
     sys.path[:] = [p for p in sys.path if p not in ("", ".") and os.path.abspath(p) != here]
 
 
+def cmd_init(args: argparse.Namespace) -> int:
+    from landassess.run.init import init_year
+
+    _print("\n".join(init_year(args.year, args.root)))
+    return EXIT_OK
+
+
+def _department_params(args: argparse.Namespace) -> None:
+    """SPEC 8.0: the department folder's ``params/<Y>.yaml`` is used without ``--params`` (when it is not the packaged one)."""
+    from landassess.paths import params_dir
+
+    year = getattr(args, "year", None)
+    if getattr(args, "params", "absent") is not None or not isinstance(year, int):
+        return
+    own = Path("params") / f"{year}.yaml"
+    packaged = params_dir() / f"{year}.yaml"
+    if own.is_file() and not (packaged.exists() and os.path.samefile(own, packaged)):
+        args.params = own
+
+
 def main(argv: list[str] | None = None) -> int:
     _without_working_folder_on_path()
     args = build_parser().parse_args(argv)
+    _department_params(args)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,
-               "demo": cmd_demo, "setup-lab": cmd_demo, "app": cmd_app}[args.command]
+               "demo": cmd_demo, "setup-lab": cmd_demo, "app": cmd_app, "init": cmd_init}[args.command]
     try:
         return handler(args)
     except LandassessError as error:

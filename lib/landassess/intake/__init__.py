@@ -49,6 +49,14 @@ from landassess.divisions import Divisions
 from landassess.intake import values
 from landassess.intake.columns import Column, TableSpec
 from landassess.intake.csvfile import decode_csv_bytes, looks_garbled, split_line_literally
+from landassess.intake.department import (
+    ALTERNATIVE,
+    FOLDER,
+    both_places,
+    combined,
+    department_file,
+    shown_as_department,
+)
 from landassess.intake.files import (
     DEMO_MARKER,
     RawTable,
@@ -126,21 +134,40 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
     locators: dict = {}
     for name, spec in TABLES.items():
         found = find_table_file(folder, spec)
+        own = department_file(folder, spec)
+        if isinstance(own, list):
+            fatal_problems.append(fatal(name, f"{FOLDER}/ 中{spec.zh}表有多个文件：{'、'.join(p.name for p in own)}",
+                                        None, "每张表只保留一个文件（.csv 或 .xlsx）", reason="file.ambiguous"))
+            continue
+        if own is not None and name in ALTERNATIVE:
+            if found is not None:
+                fatal_problems.append(both_places(name, spec.zh, found if isinstance(found, Path) else found[0], own))
+                continue
+            found, own = own, None  # the department keeps this table in its own folder: read as from the data folder
         if isinstance(found, list):
             fatal_problems.append(fatal(
                 name, f"{spec.zh}表有多个文件：{'、'.join(p.name for p in found)}，不知道该读哪一个",
                 None, "每张表只保留一个文件（.csv 或 .xlsx）", reason="file.ambiguous"))
             continue
-        if found is None:
+        if found is None and own is None:
             problem = missing_file_problem(folder, spec)
             if problem is None or (name in optional and problem.reason == "file.missing"):  # absent, optional
                 tables[name] = empty_table(name)
             else:
                 fatal_problems.append(problem)
             continue
-        files[name] = found
         try:
-            tables[name] = read_table(found, spec, problems, divisions, params, year, today, locators)
+            if found is not None:
+                files[name], start = found, len(problems)
+                tables[name] = read_table(found, spec, problems, divisions, params, year, today, locators)
+                if found.parent.name == FOLDER and found.parent.parent == folder:
+                    tables[name] = shown_as_department(tables[name], problems, start, found)
+            if own is not None:  # the department's own events, added to the counties' rows (SPEC 8.0)
+                start = len(problems)
+                files[f"{FOLDER}/{name}"] = own
+                table = shown_as_department(read_table(own, spec, problems, divisions, params, year, today),
+                                            problems, start, own)
+                tables[name] = combined(tables[name], table) if name in tables else table
         except InputError as error:
             fatal_problems.extend(error.problems)
     if fatal_problems:

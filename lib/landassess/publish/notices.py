@@ -6,7 +6,7 @@ The addressee of a problem is whoever can fix the cell:
 - the **city**: an error in its recommendation list → ``<city>-推荐名单-补正通知.xlsx``;
 - the **evaluator**: an error in its score sheet → ``评委-<evaluator>-评分表补正通知.xlsx``;
 - the **department**: everything else → ``省厅待核实事项.xlsx``: errors in its own tables (耕地数据,
-  查验与异议, 评审决定, 回避), errors no single sender can fix (a criterion no evaluator scored, a row
+  查验与异议, 评审决定, 回避, and every file in ``省厅记录/``), errors no single sender can fix (a criterion no evaluator scored, a row
   whose county or evaluator cannot be told, which of a county's doubtful returns counts), invalid
   parameters, and every 提示 and cross-table flag
   (a late date, a declared area below the province's figure, an unverified media report, a recused
@@ -77,7 +77,7 @@ def safe_file_part(text: str) -> str:
 
 def addressee_of(problem: Problem, divisions: Divisions) -> Addressee:
     """Whoever can fix the problem's cell; the department for 提示, cross-table flags and its own tables."""
-    if problem.severity != ERROR or problem.reason in DEPARTMENT_DECIDES:
+    if problem.severity != ERROR or problem.reason in DEPARTMENT_DECIDES or problem.file.startswith("省厅记录/"):
         return DEPARTMENT_ADDRESSEE  # 提示, fatal problems, and what the department settles itself
     if problem.table in COUNTY_TABLES and problem.code in divisions.name_of():
         return Addressee(COUNTY, problem.code)
