@@ -202,8 +202,8 @@ def test_a_workbook_from_another_year_is_a_located_problem(returned, tmp_path):
     _edit(path, "_landassess", **{f"B{row}": "2024"})
     collected, data = _collect(returned, tmp_path)
     [problem] = _problems(collected, "collect.wrong_year")
-    assert (problem.severity, problem.file, problem.sheet, problem.cell) == (ERROR, KUNSHAN_FILE, "_landassess",
-                                                                             f"B{row}")
+    # Issue 18: located where the sender sees the year (the title), not in the hidden marker sheet.
+    assert (problem.severity, problem.file, problem.sheet, problem.cell) == (ERROR, KUNSHAN_FILE, "申报", "A1")
     assert problem.code == KUNSHAN and "2024" in problem.message
     assert KUNSHAN not in {r["code"] for r in _csv_rows(data / "declarations.csv")}
 

@@ -307,3 +307,35 @@ def _as_of():
     import datetime as dt
 
     return dt.date(2026, 3, 1)
+
+
+def test_a_city_whose_list_could_not_be_read_is_not_reported_as_silent(returned, tmp_path):
+    """Issue 18: a modified header keeps the list out, but the city did return it (not 未交回)."""
+    from landassess.run.collect import format_collected
+
+    suqian = returned / "设区市推荐名单" / "宿迁市-推荐名单.xlsx"
+    book = load_workbook(suqian)
+    book["推荐名单"]["C3"] = "日期"
+    book.save(suqian)
+    collected, data = _collect(returned, tmp_path / "data")
+    cities = collected.cities.set_index("设区市")
+    assert cities.at["宿迁市", "已交回"].startswith("已交回但未能读取")
+    assert cities.at["南京市", "已交回"] == "是"
+    silent = format_collected(collected, data).splitlines()[1]
+    assert silent.startswith("未交回推荐名单的设区市：") and "宿迁市" not in silent
+
+
+def test_the_templates_date_their_examples_in_the_assessed_year(tmp_path):
+    """Issue 18: a 2024 template shows example dates of 2024 (events) and 2025 (declaring), never 2026."""
+    from landassess.divisions import load_divisions
+    from landassess.params import load_params
+    from landassess.publish.return_forms import write_county_forms
+
+    [path] = [p for p in write_county_forms(tmp_path, 2024, load_divisions(), load_params(2024))
+              if p.name.startswith("320583")]
+    book = load_workbook(path)
+    prompts = [dv.prompt or "" for sheet in book.worksheets for dv in sheet.data_validations.dataValidation]
+    errors = [dv.error or "" for sheet in book.worksheets for dv in sheet.data_validations.dataValidation]
+    text = "\n".join(prompts + errors)
+    assert "2025-01-10" in text and "2024-06-01" in text and "苏自然资函〔2024〕" in text
+    assert "2026" not in text

@@ -319,7 +319,7 @@ def _recusal_notices(recused: pd.DataFrame, assessed: set[str], inputs: YearInpu
     """A recused evaluator's scores for an assessed county are not used; said once per evaluator and county."""
     shown = recused[recused["is_valid"] & recused["code"].isin(assessed)]
     summary = shown.groupby(["code", "evaluator"], sort=True)["row"].agg(["size", "first"])
-    return [Problem(NOTICE, "scores", f"评委 {evaluator} 对该县回避，其 {count} 条评分不计（SPEC 7.4）",
+    return [Problem(NOTICE, "scores", f"评委 {evaluator} 对该县回避，其 {count} 条评分不计",
                     file=_file_name(inputs, "scores"), code=str(code), row=int(row), value=str(evaluator),
                     reason="score.recused")
             for (code, evaluator), count, row in zip(summary.index, summary["size"], summary["first"], strict=True)]

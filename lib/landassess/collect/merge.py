@@ -148,8 +148,16 @@ def _merge_scores(sheets: list[Returned], problems: list[Problem]) -> list[dict[
 
 
 def _returned_zh(group: list[Returned]) -> str:
-    """是 (something filled in), 空白 (only a blank template came back), 否 (nothing came back)."""
-    return "否" if not group else "空白" if all(r.is_blank for r in group) else "是"
+    """Whether a sender's workbook came back: 是, 空白 (a blank template), 否, or 已交回但未能读取.
+
+    The last: it came back and what is wrong with it is in 问题 (a modified header, a wrong year …),
+    so a city whose list could not be read is not reported as one that sent nothing.
+    """
+    if not group:
+        return "否"
+    if any(not r.is_blank for r in group):
+        return "是"
+    return "已交回但未能读取（见“问题”）" if any(p.severity == ERROR for r in group for p in r.problems) else "空白"
 
 
 def merge_returned(returned: list[Returned], divisions: Divisions, criteria: list[str],
@@ -159,7 +167,10 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
     problems = [p for r in returned for p in r.problems]
     names, city_of = divisions.name_of(), divisions.city_of()
     by_form: dict[str, dict[str, list[Returned]]] = {COUNTY: {}, CITY: {}, EVALUATOR: {}}
+    received: dict[str, dict[str, list[Returned]]] = {COUNTY: {}, CITY: {}, EVALUATOR: {}}  # read or not
     for item in sorted(returned, key=lambda r: r.name):
+        if item.form in by_form:
+            received[item.form].setdefault(canonical(item.who), []).append(item)
         if item.form in by_form and item.rows:
             by_form[item.form].setdefault(canonical(item.who), []).append(item)
     kept: list[Returned] = []
@@ -201,11 +212,11 @@ def merge_returned(returned: list[Returned], divisions: Divisions, criteria: lis
                              "单位或评委": names.get(r.who, r.who), "问题": sum(p.severity == ERROR for p in r.problems)}
                             for r in sorted(returned, key=lambda r: r.name)])
     counties = pd.DataFrame([{"县级代码": code, "县（市、区）": names[code], "设区市": city_of[code],
-                              "已交回": _returned_zh(by_form[COUNTY].get(code, [])),
+                              "已交回": _returned_zh(received[COUNTY].get(code, [])),
                               "文件": "、".join(r.name for r in by_form[COUNTY].get(code, [])),
                               "采用": "待省厅确认（见“问题”）" if code in doubtful else used.get(code, "")}
                              for code in divisions.codes])
-    cities = pd.DataFrame([{"设区市": city, "已交回": _returned_zh(by_form[CITY].get(city, [])),
+    cities = pd.DataFrame([{"设区市": city, "已交回": _returned_zh(received[CITY].get(city, [])),
                             "文件": "、".join(r.name for r in by_form[CITY].get(city, []))} for city in divisions.cities])
     scores = tables["scores"]
     everyone = list(dict.fromkeys([*(evaluators or []), *by_form[EVALUATOR]]))  # the list's order, then as returned

@@ -12,9 +12,7 @@ value outside the input area.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +32,7 @@ from landassess.collect.layout import (
     criterion_header,
     header_labels,
 )
-from landassess.collect.sheets import SheetCells, workbook_cells
+from landassess.collect.sheets import SheetCells, cell_text, workbook_cells
 from landassess.divisions import Divisions
 from landassess.intake import _Unusable, column_letter
 from landassess.params import Params
@@ -71,27 +69,6 @@ class Returned:
     def is_blank(self) -> bool:
         """Recognised but nothing typed in (a template sent back as it went out)."""
         return not any(self.rows.values())
-
-
-def cell_text(value: Any) -> str:
-    """A cell as text for the collected CSV: dates ISO, numbers without binary noise, text as typed."""
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        try:
-            number = Decimal(repr(value))
-        except InvalidOperation:
-            return str(value)
-        return f"{number.normalize():f}" if number == number.to_integral_value() else repr(value)
-    return str(value).strip()
 
 
 def _problem(returned: Returned, severity: str, reason: str, message: str, *, sheet: str = "",
@@ -131,6 +108,8 @@ def _meta(returned: Returned, sheets: dict[str, SheetCells]) -> None:
 _SHEETS = {COUNTY: (), CITY: (RECOMMENDATIONS.title,), EVALUATOR: (SCORE_SHEET_TITLE,)}
 """The sheets a form cannot be read without (a county's missing sheet is reported per sheet)."""
 GUIDE_SHEET = "填表说明"
+_FIRST_SHEET = {COUNTY: COUNTY_SHEETS[0].title, CITY: RECOMMENDATIONS.title, EVALUATOR: SCORE_SHEET_TITLE}
+"""Where a sender sees the form's year (its title): a wrong year is located there, not in the hidden marker."""
 _TABLE_OF_SHEET = {layout.title: layout.table for layout in (*COUNTY_SHEETS, RECOMMENDATIONS)} | {SCORE_SHEET_TITLE: "scores"}
 
 
@@ -191,7 +170,8 @@ def read_returned(path: Path, root: Path, year: int, divisions: Divisions, param
                  expected="使用 landassess template 生成的原文件")
     if returned.meta.get("year") and returned.meta["year"] != str(year):
         _problem(returned, ERROR, "collect.wrong_year", f"这是 {returned.meta['year']} 年度的模板，不是 {year} 年度的，未收集",
-                 **returned.meta_cell("year"), value=returned.meta["year"], expected=f"{year} 年度的模板",
+                 sheet=_FIRST_SHEET[returned.form], row=TITLE_ROW, cell=f"A{TITLE_ROW}",
+                 value=returned.meta["year"], expected=f"{year} 年度的模板",
                  code=returned.meta.get("code", ""), affects=bool(returned.meta.get("code")))
         return returned
     reader = {COUNTY: _read_county, CITY: _read_city, EVALUATOR: _read_evaluator}[returned.form]

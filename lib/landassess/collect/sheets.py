@@ -10,7 +10,9 @@ lists the rest, so no cell is dropped or added without a word.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from landassess.intake.xlsxfile import formula_text
@@ -54,6 +56,27 @@ class SheetCells:
     def unaccounted(self) -> list[Cell]:
         """Non-empty cells (values or formulas) the reader neither used nor reported, by row then column."""
         return sorted(c for c in {*self.values, *self.formulas} if c not in self.used)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text for the collected CSV: dates ISO, numbers without binary noise, text as typed."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float):
+        try:
+            number = Decimal(repr(value))
+        except InvalidOperation:
+            return str(value)
+        return f"{number.normalize():f}" if number == number.to_integral_value() else repr(value)
+    return str(value).strip()
 
 
 def sheet_cells(sheet: Any, formulas_sheet: Any | None) -> SheetCells:

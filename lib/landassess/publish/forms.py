@@ -20,7 +20,7 @@ ROWS = 300  # rows prepared for input below the header
 _INSTRUCTIONS = {
     "declarations": [
         "每个申报的县（市、区）填写一行；县级代码为6位国标代码，须与名称、设区市一致（开发区不是评估对象）。",
-        "申报日期：每年1月中旬前（默认截止1月15日），格式 2025-01-10、2025/1/10 或 2025年1月10日。",
+        "申报日期：每年1月中旬前（默认截止1月15日），格式 {next}-01-10、{next}/1/10 或 {next}年1月10日。",
         "自报违法占用耕地面积、新增建设用地占用耕地面积：评估年度内数据；面积单位选“亩”或“公顷”（空白为亩）。",
         "自报面积少于省厅掌握的数据时，报告将提示可能弄虚作假（方案九(三)）。",
         "联系人、联系电话仅供联系，不会出现在共享报告中。",
@@ -32,7 +32,7 @@ _INSTRUCTIONS = {
     ],
     "bonus_events": [
         "类别：通报表扬（须有正式文件）或典型经验；级别：国家级、省级、市级（市级不加分）。",
-        "文号按正式文件填写，如 苏自然资函〔2025〕12号；同一文号只计一次。",
+        "文号按正式文件填写，如 苏自然资函〔{year}〕12号；同一文号只计一次。",
         "日期：只计评估年度内的文件。",
     ],
 }
@@ -97,7 +97,7 @@ def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]
         guide["A1"].font = Font(bold=True, size=13)
         guide.append(["深色表头为必填列；其余为选填。请勿修改表头，表头行已锁定。"])
         for line in _INSTRUCTIONS[name]:
-            guide.append([line])
+            guide.append([line.format(year=year, next=year + 1)])  # examples dated in the assessed year
         guide.column_dimensions["A"].width = 110
         workbook.properties.creator = "landassess"
         path = folder / f"{name}.xlsx"

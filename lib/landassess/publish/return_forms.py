@@ -51,16 +51,20 @@ _CHOICES = {
     "kind": (list(BONUS_KINDS.values()), "加分类别（方案七(二)）"),
     "level": (["国家级", "省级", "市级"], "文件级别（市级不加分）"),
 }
-_PROMPTS = {
-    "declared_on": "申报日期，如 2026-01-10",
-    "self_illegal_cultivated_area": "只填数字，单位在“面积单位”列选择",
-    "self_construction_cultivated_area": "只填数字，单位在“面积单位”列选择",
-    "date": "日期，如 2025-06-01；只计评估年度内的事项",
-    "document_no": "按正式文件填写，如 苏自然资函〔2025〕12号",
-    "recommended_on": "推荐日期，如 2026-01-25",
-    "contact": "仅供联系，不会出现在共享报告中",
-    "phone": "仅供联系，不会出现在共享报告中",
-}
+def _prompts(year: int) -> dict[str, str]:
+    """Input prompts, with examples dated in the assessed year (events) and the next (declaring, recommending)."""
+    return {
+        "declared_on": f"申报日期，如 {year + 1}-01-10",
+        "self_illegal_cultivated_area": "只填数字，单位在“面积单位”列选择",
+        "self_construction_cultivated_area": "只填数字，单位在“面积单位”列选择",
+        "date": f"日期，如 {year}-06-01；只计评估年度内的事项",
+        "document_no": f"按正式文件填写，如 苏自然资函〔{year}〕12号",
+        "recommended_on": f"推荐日期，如 {year + 1}-01-25",
+        "contact": "仅供联系，不会出现在共享报告中",
+        "phone": "仅供联系，不会出现在共享报告中",
+    }
+
+
 _WIDTHS = {"document_no": 30, "title": 44, "reference": 30, "description": 44, "name": 16, "city": 12}
 _LOCKED_FILL, _HEADER_FILL, _RECUSED_FILL = "EDEDED", "1F4E79", "BFBFBF"
 
@@ -82,12 +86,13 @@ def _meta_sheet(workbook, items: dict[str, str]) -> None:
     sheet.protection.sheet = True
 
 
-def _validation(column_name: str, letter: str, first: int, last: int, *, maximum: Decimal | None = None):
+def _validation(column_name: str, letter: str, first: int, last: int, *, year: int,
+                maximum: Decimal | None = None):
     """The data validation of one input column (a list, a number ≥ 0, a date), or None."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ref = f"{letter}{first}:{letter}{last}"
-    prompt = _PROMPTS.get(column_name, "")
+    prompt = _prompts(year).get(column_name, "")
     if column_name in _CHOICES:
         values, prompt = _CHOICES[column_name]
         check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
@@ -99,7 +104,7 @@ def _validation(column_name: str, letter: str, first: int, last: int, *, maximum
                                else "请只填写数字（单位在“面积单位”列选择），如 31.5")
     elif column_name in ("declared_on", "date", "recommended_on"):
         check = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                               formula2="DATE(2100,12,31)", allow_blank=True, error="请填写日期，如 2026-01-10")
+                               formula2="DATE(2100,12,31)", allow_blank=True, error=f"请填写日期，如 {year + 1}-01-10")
     elif prompt:
         check = DataValidation(allow_blank=True)
     else:
@@ -111,7 +116,8 @@ def _validation(column_name: str, letter: str, first: int, last: int, *, maximum
     return check
 
 
-def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequence[Sequence] = ()) -> None:
+def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequence[Sequence] = (), *,
+                year: int) -> None:
     """Title, note, header and ``layout.rows`` input rows (``prefill`` fills the locked columns)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -128,7 +134,7 @@ def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequ
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, max(12, len(header.value) * 2 + 2))
         is_locked = name in layout.locked
         if not is_locked:
-            check = _validation(name, letter, FIRST_ROW, last)
+            check = _validation(name, letter, FIRST_ROW, last, year=year)
             if check is not None:
                 sheet.add_data_validation(check)
         for row in range(FIRST_ROW, last + 1):
@@ -183,7 +189,7 @@ def write_county_forms(folder: Path, year: int, divisions: Divisions, params: Pa
             sheet.title = layout.title
             prefill = [(code, name, city)] if layout is COUNTY_SHEETS[0] else ()
             _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {layout.title}（{name}，{city}，{code}）",
-                        notes[layout.title], prefill)
+                        notes[layout.title], prefill, year=year)
         _guide(workbook, f"{year} 年度{NOTICE_NAME} 县级申报材料 填表说明（{name}）", [
             f"本工作簿只用于 {name}（{city}，县级代码 {code}）。请勿增删或重命名工作表，请勿修改表头。",
             f"申报：填写申报日期（截止 {_zh_date(deadline)}）、自报面积（只填数字）和面积单位。",
@@ -219,7 +225,7 @@ def write_city_forms(folder: Path, year: int, divisions: Divisions, params: Para
         sheet.title = layout.title
         _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {city}推荐名单",
                     f"推荐名额：⌊{(share * 100).normalize():f}% × {count} 个县级单位⌋ = {quota} 个（方案六(二)）；按推荐顺序填写；"
-                    f"报送截止：{_zh_date(deadline)}。", [(i,) for i in range(1, count + 1)])
+                    f"报送截止：{_zh_date(deadline)}。", [(i,) for i in range(1, count + 1)], year=year)
         last = FIRST_ROW + count - 1
         listed = '"' + ",".join(names) + '"'
         if len(listed) <= 255 and not any(ch in "".join(names) for ch in ',"'):  # else no list Excel can read
@@ -290,7 +296,7 @@ def write_score_sheets(folder: Path, year: int, params: Params, counties: Sequen
                 elif locked:
                     cell.fill = PatternFill("solid", fgColor=_LOCKED_FILL)
         for position, criterion in enumerate(criteria, start=3):
-            check = _validation("score", get_column_letter(position), FIRST_ROW, max(last, FIRST_ROW),
+            check = _validation("score", get_column_letter(position), FIRST_ROW, max(last, FIRST_ROW), year=year,
                                 maximum=criterion.max)
             sheet.add_data_validation(check)
         sheet.freeze_panes = sheet.cell(FIRST_ROW, 3)
