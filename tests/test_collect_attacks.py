@@ -339,3 +339,15 @@ def test_the_templates_date_their_examples_in_the_assessed_year(tmp_path):
     text = "\n".join(prompts + errors)
     assert "2025-01-10" in text and "2024-06-01" in text and "苏自然资函〔2024〕" in text
     assert "2026" not in text
+
+
+def test_the_years_evaluator_list_is_the_default_for_collect(returned, tmp_path):
+    """params ``evaluators`` without --evaluators: a sheet of someone else is a located problem, not collected."""
+    params = tmp_path / "p.yaml"
+    params.write_text(GOLDEN_PARAMS.read_text(encoding="utf-8") + "evaluators: [评委甲, 评委丙]\n", encoding="utf-8")
+    collected, _ = collect_year(2025, returned, tmp_path / "data", params)
+    [problem] = _reasons(collected, "collect.unknown_evaluator")
+    assert problem.value == "评委乙"
+    assert {r["evaluator"] for r in _csv_rows(tmp_path / "data" / "scores.csv")} == {"评委甲", "评委丙"}
+    # The list's order first, then sheets from outside it (shown, not collected): never by code point.
+    assert list(collected.evaluators.columns[2:]) == ["评委甲", "评委丙", "评委乙"]

@@ -79,3 +79,21 @@ def test_commands_find_the_years_parameter_file_without_params(tmp_path, monkeyp
     assert main(["run", "--year", "2025", "--data", str(GOLDEN / "input"), "--as-of", "2026-03-01"]) == EXIT_OK
     rows = list(csv.DictReader((tmp_path / "outputs" / "2025" / "results.csv").open(encoding="utf-8-sig")))
     assert sum(r["spot_check"] == "true" or r["spot_check"] == "是" for r in rows) == 2
+
+
+def test_the_years_evaluator_list_orders_the_sheets_and_guards_collect(tmp_path, monkeypatch, capsys):
+    """params/<Y>.yaml ``evaluators``: template writes their sheets without --evaluators; a look-alike repeat is refused."""
+    data = tmp_path / "data"
+    shutil.copytree(GOLDEN / "input", data)
+    (data / "scores.csv").unlink()
+    params = tmp_path / "p.yaml"
+    params.write_text((GOLDEN / "params.yaml").read_text(encoding="utf-8") + "evaluators: [评委丙, 评委甲]\n",
+                      encoding="utf-8")
+    assert load_params(2025, params).evaluators == ("评委丙", "评委甲")
+    monkeypatch.chdir(tmp_path)
+    assert main(["template", "--year", "2025", "--out", "模板", "--data", str(data), "--params", str(params)]) == EXIT_OK
+    assert sorted(p.name for p in (tmp_path / "模板" / "评委评分表").iterdir()) == ["评分表-评委丙.xlsx", "评分表-评委甲.xlsx"]
+    params.write_text("evaluators: [评委甲, \"评委\\u200b甲\"]\n", encoding="utf-8")
+    capsys.readouterr()
+    assert main(["validate", "--year", "2025", "--data", str(GOLDEN / "input"), "--params", str(params)]) == 3
+    assert "evaluators" in capsys.readouterr().err

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from landassess.names import control_characters
+from landassess.names import canonical, control_characters
 from landassess.params.errors import short_value, type_name_zh
 
 MAX_COUNT = 10_000
@@ -368,3 +368,24 @@ class Params(_Model):
     rubric: Rubric
     report: Report = Report()
     documents: Documents = Documents()
+    evaluators: tuple[str, ...] = Field(default=(), max_length=200)
+    """The year's evaluators, in the order score sheets and lists use (empty: as they first appear)."""
+
+    @field_validator("evaluators", mode="before")
+    @classmethod
+    def _evaluator_names(cls, value: Any) -> Any:
+        if value is None:
+            return ()
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"评委名单应为列表（每行一个“- 姓名”），得到{type_name_zh(value)}")
+        names = []
+        for item in value:
+            if not isinstance(item, str) or not canonical(item):
+                raise ValueError(f"评委姓名应为非空文本，得到 {short_value(item)}")
+            if control_characters(item):
+                raise ValueError(f"评委姓名“{short_value(item)}”含有控制字符")
+            name = canonical(item)  # SPEC 8.0: 评委甲 and 评委\u200b甲 are one evaluator
+            if name in names:
+                raise ValueError(f"评委“{name}”在名单中出现了两次")
+            names.append(name)
+        return tuple(names)

@@ -324,7 +324,8 @@ def score_sheet_plan(data: Path, year: int, params: Params, divisions: Divisions
     """Who scores whom this year: (admitted, unvetoed counties; evaluators; recused codes per evaluator).
 
     Read from the year's data after the recommendations (no scores yet). The evaluators are those
-    given, else those of an existing score table or of the recusals table.
+    given, else the parameters' ``evaluators`` list, else those of an existing score table or of
+    the recusals table (in the order they first appear).
     """
     from landassess.assessment import assess_year
     from landassess.intake import load_year
@@ -335,6 +336,7 @@ def score_sheet_plan(data: Path, year: int, params: Params, divisions: Divisions
     rows = list(zip(chosen["code"], chosen["name"], strict=True))
     recusals = inputs.tables["recusals"]
     recusals = recusals[recusals["is_valid"]] if len(recusals) else recusals
+    evaluators = evaluators or params.evaluators  # the year's list (params/<Y>.yaml), in its order
     if not evaluators:
         scores = inputs.tables["scores"]
         # In the order they first appear (a table's order is the department's), never by code point.

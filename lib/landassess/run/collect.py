@@ -240,6 +240,7 @@ def collect_year(year: int, source: Path, data: Path, params_file: Path | None =
 
     params = load_params(year, params_file)
     divisions = load_divisions(params.divisions.file)
+    evaluators = evaluators or list(params.evaluators) or None  # the year's list (params/<Y>.yaml)
     source, data = absolute(source), absolute(data)
     if not source.is_dir():
         raise InputError(f"收集文件夹不存在：{source}")

@@ -62,6 +62,10 @@ documents:
   publicity_end: null      # 公示期结束，例如 {next}-02-27
   objection_channel: null  # 异议受理方式（受理部门、电话、通信地址、电子邮箱），按对外公布的原文填写
 
+# 评委名单：评分表、汇总表按这里的顺序排列；collect 会把名单外的评分表列为问题。例如：
+#   evaluators: [评委甲, 评委乙, 评委丙]
+evaluators: []
+
 # 称号名额（方案三：模范、先进各不超过 10 个）；如本年度另有规定，取消下面两行的注释并修改：
 # tiers:
 #   model: {{quota: 10}}
