@@ -210,7 +210,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from landassess.params import load_params
     from landassess.publish import return_forms
     from landassess.publish.forms import write_templates
-    from landassess.run.ownership import TEMPLATES, OwnedFolder
+    from landassess.run.ownership import TEMPLATES, OwnedFolder, carry_listed
 
     out = args.out or Path("templates") / str(args.year)
     params = load_params(args.year, args.params)
@@ -229,39 +229,20 @@ def cmd_template(args: argparse.Namespace) -> int:
         for name, write in parts.items():
             (folder.path / name).mkdir()
             counts[name] = len(write(folder.path / name, args.year, divisions, params))
-        kept = _carry_over(folder, exclude={p.name for p in paths} | set(parts))
+        kept = carry_listed(folder, exclude={p.name for p in paths} | set(parts))
         folder.commit(manifest_files=[p.name for p in paths] + list(counts) + kept, year=args.year)
     _print(f"已生成模板（{folder.out}）：" + "；".join(f"{name} {n} 份" for name, n in counts.items())
            + "；通用表格：" + "、".join(p.name for p in paths))
     return EXIT_OK
 
 
-def _carry_over(folder, exclude: set[str]) -> list[str]:
-    """Copy what the owned folder already holds (its manifest's entries) into the staging folder, but ``exclude``."""
-    import json
-    import shutil
-
-    manifest = folder.out / "manifest.json"
-    if not manifest.is_file():
-        return []
-    listed = json.loads(manifest.read_text(encoding="utf-8")).get("files") or []
-    kept = []
-    for name in listed:
-        source = folder.out / str(name)
-        if str(name) in exclude or not os.path.lexists(source) or source.is_symlink():
-            continue
-        (shutil.copytree if source.is_dir() else shutil.copy2)(source, folder.path / source.name)
-        kept.append(source.name)
-    return kept
-
-
 def _score_sheets_only(out: Path, args: argparse.Namespace, params, plan) -> int:
     from landassess.publish import return_forms
-    from landassess.run.ownership import TEMPLATES, OwnedFolder
+    from landassess.run.ownership import TEMPLATES, OwnedFolder, carry_listed
 
     sheets = "评委评分表"
     with OwnedFolder(out, TEMPLATES, protect=[args.data]) as folder:
-        kept = _carry_over(folder, exclude={sheets})
+        kept = carry_listed(folder, exclude={sheets})
         (folder.path / sheets).mkdir()
         count = len(return_forms.write_score_sheets(folder.path / sheets, args.year, params, *plan))
         folder.commit(manifest_files=[*kept, sheets], year=args.year)

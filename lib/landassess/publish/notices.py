@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landassess.divisions import Divisions
+from landassess.intake.department import FOLDER
 from landassess.problems import Problem
 from landassess.publish.workbooks import neutralize_cell, save_workbook
 from landassess.vocabulary import ERROR, FATAL, SEVERITY_ZH, TABLE_ZH
@@ -77,7 +78,7 @@ def safe_file_part(text: str) -> str:
 
 def addressee_of(problem: Problem, divisions: Divisions) -> Addressee:
     """Whoever can fix the problem's cell; the department for 提示, cross-table flags and its own tables."""
-    if problem.severity != ERROR or problem.reason in DEPARTMENT_DECIDES or problem.file.startswith("省厅记录/"):
+    if problem.severity != ERROR or problem.reason in DEPARTMENT_DECIDES or problem.file.startswith(f"{FOLDER}/"):
         return DEPARTMENT_ADDRESSEE  # 提示, fatal problems, and what the department settles itself
     if problem.table in COUNTY_TABLES and problem.code in divisions.name_of():
         return Addressee(COUNTY, problem.code)

@@ -21,30 +21,27 @@ from landassess.collect.reader import Returned, read_returned
 from landassess.intake.collected import MAX_RECORD_BYTES, RECORD
 from landassess.intake.collected import is_regular_file as _regular_file
 from landassess.intake.collected import read_record as _read_record
+from landassess.intake.department import FOLDER as DEPARTMENT_FOLDER
 from landassess.names import canonical, printable_file_name
 from landassess.paths import sha256_file
 from landassess.problems import InputError, Problem
 from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
-from landassess.run.ownership import OwnershipError, absolute, folder_lock
+from landassess.run.ownership import OwnershipError, absolute, folder_lock, output_folder_around
 from landassess.vocabulary import ERROR, SEVERITY_ZH
 
 REPORT = "收集情况.xlsx"
-DEPARTMENT_FOLDER = "省厅记录"
-"""The department's own records inside the data folder (SPEC 8.0): collect reads them, never writes there."""
-OUTPUT_MARKERS = ("manifest.json", "FINALIZED.json", "versions")
-"""What an output folder of landassess holds: collect never writes into one, or anything inside one."""
 
 
 def check_collect_folder(data: Path) -> None:
     """Refuse a data folder that is, or lies inside, an output folder, or is the department's own records (SPEC 8.0)."""
-    for folder in (data, *data.parents):
-        for marker in OUTPUT_MARKERS:
-            if os.path.lexists(folder / marker):
-                where = "是" if folder == data else f"位于 {folder} 之内，而它是"
-                raise OwnershipError(f"拒绝写入 {data}：它{where} landassess 的输出文件夹（含 {marker}），"
-                                     "收集的输入表不能写进评估结果或定稿版本中。请用 data/<年度>/ 这样的输入文件夹。")
-        if folder.name == DEPARTMENT_FOLDER:
-            raise OwnershipError(f"拒绝写入 {data}：“{DEPARTMENT_FOLDER}”文件夹只存放省厅自己的记录，collect 从不写入。")
+    around = output_folder_around(data)
+    if around is not None:
+        folder, marker = around
+        where = "是" if folder == data else f"位于 {folder} 之内，而它是"
+        raise OwnershipError(f"拒绝写入 {data}：它{where} landassess 的输出文件夹（含 {marker}），"
+                             "收集的输入表不能写进评估结果或定稿版本中。请用 data/<年度>/ 这样的输入文件夹。")
+    if DEPARTMENT_FOLDER in (data.name, *(p.name for p in data.parents)):
+        raise OwnershipError(f"拒绝写入 {data}：“{DEPARTMENT_FOLDER}”文件夹只存放省厅自己的记录，collect 从不写入。")
 
 
 def _written_by_us(data: Path) -> dict[str, set[str]]:

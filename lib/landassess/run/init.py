@@ -16,7 +16,6 @@ output folder of landassess (exit 2).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from landassess.errors import UsageError
@@ -73,13 +72,6 @@ evaluators: []
 """
 
 
-def _inside_output(root: Path) -> Path | None:
-    for folder in (root, *root.parents):
-        if any(os.path.lexists(folder / marker) for marker in ("manifest.json", "FINALIZED.json")):
-            return folder
-    return None
-
-
 def _create(path: Path, text: str) -> bool:
     """Write ``text`` to a new file; False (nothing written) when the path exists."""
     try:
@@ -92,16 +84,17 @@ def _create(path: Path, text: str) -> bool:
 
 def init_year(year: int, root: Path) -> list[str]:
     """Lay out ``year`` under ``root``; the lines to print (what was made, what was kept, what to do next)."""
-    from landassess.run.ownership import absolute
+    from landassess.intake.department import FOLDER
+    from landassess.run.ownership import absolute, output_folder_around
 
     root = absolute(root)
     if root.exists() and not root.is_dir():
         raise UsageError(f"{root} 不是文件夹：请用 --root 指定省厅的工作文件夹")
-    output = _inside_output(root)
-    if output is not None:
-        raise UsageError(f"{root} 位于 landassess 的输出文件夹 {output} 之内：请用 --root 指定省厅的工作文件夹，而不是评估结果文件夹")
+    around = output_folder_around(root)
+    if around is not None:
+        raise UsageError(f"{root} 位于 landassess 的输出文件夹 {around[0]} 之内：请用 --root 指定省厅的工作文件夹，而不是评估结果文件夹")
     made, kept = [], []
-    records = root / "data" / str(year) / "省厅记录"
+    records = root / "data" / str(year) / FOLDER
     for folder in (root / "params", records, root / "returned" / str(year), root / "templates" / str(year),
                    root / "outputs"):
         if folder.is_symlink() or (folder.exists() and not folder.is_dir()):

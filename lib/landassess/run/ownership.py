@@ -85,6 +85,35 @@ def read_manifest(folder: Path) -> dict | None:
     return None
 
 
+OUTPUT_MARKERS = (MANIFEST, "FINALIZED.json", "versions")
+"""What a landassess output folder holds: an input folder (collect, init) never is one or lies inside one."""
+
+
+def output_folder_around(path: Path) -> tuple[Path, str] | None:
+    """``path`` or the nearest folder above it holding an output folder's marker, with that marker; else None."""
+    for folder in (path, *path.parents):
+        for marker in OUTPUT_MARKERS:
+            if os.path.lexists(folder / marker):
+                return folder, marker
+    return None
+
+
+def carry_listed(owned: OwnedFolder, exclude: Iterable[str] = ()) -> list[str]:
+    """Copy what an owned folder's manifest lists into its staging folder (but ``exclude``); the names copied.
+
+    For a command that rebuilds one part of a folder it owns and keeps the rest as it was.
+    """
+    manifest = read_manifest(owned.out)
+    kept = []
+    for name in sorted(_listed(manifest) - set(exclude)) if manifest else []:
+        source = owned.out / name
+        if not os.path.lexists(source) or source.is_symlink():
+            continue
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, owned.path / source.name)
+        kept.append(source.name)
+    return kept
+
+
 def manifest_kind(manifest: dict) -> str:
     return str(manifest.get("kind") or YEAR)
 
