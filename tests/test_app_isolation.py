@@ -171,7 +171,7 @@ def test_no_hostile_file_is_executed_and_a_closed_tabs_kernel_ends(hostile_app):
 
 
 def test_the_app_environment_drops_foreign_settings(tmp_path):
-    plan = AppPlan(tmp_path / "data", tmp_path / "out", YEAR, None, 8888, "tok", tmp_path / "work")
+    plan = AppPlan(tmp_path / "data", tmp_path / "out", YEAR, (), None, 8888, "tok", tmp_path / "work")
     env = plan.environment({"PATH": "/usr/bin", "JUPYTER_TOKEN": "", "JUPYTER_CONFIG_PATH": "/evil",
                             "IPYTHONDIR": "/evil", "VOILA_APP_IP": "0.0.0.0", "jupyter_config_dir": "/evil"})
     assert env["PATH"] == "/usr/bin"

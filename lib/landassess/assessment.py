@@ -21,7 +21,8 @@ import pandas as pd
 from landassess.clock import parse_as_of
 from landassess.divisions import Divisions, load_divisions
 from landassess.intake import YearInputs, load_year
-from landassess.params import Params, Recommendation, Rubric, Vetoes, load_params
+from landassess.params import Params, Recommendation, Rubric, Vetoes, load_params, parameter_files
+from landassess.paths import ParamsFiles
 from landassess.problems import Problem, problems_frame
 from landassess.rules import bonus as bonus_rules
 from landassess.rules import ranking, recommendation, scoring, statuses, verification, vetoes
@@ -53,6 +54,7 @@ class Assessment:
     outcomes: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
     as_of: dt.date | None = None  # the run's as-of date (SPEC 7.2), set by run_assessment
+    params_files: tuple[Path, ...] = ()  # the parameter files applied, in order (SPEC 8.0), set by run_assessment
 
     @property
     def problems_table(self) -> pd.DataFrame:
@@ -355,7 +357,7 @@ def results_table(counties: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("code").reset_index(drop=True)
 
 
-def run_assessment(year: int, data: Path, params_file: Path | None = None,
+def run_assessment(year: int, data: Path, params_file: ParamsFiles = None,
                    as_of: dt.date | str | None = None) -> Assessment:
     """Load parameters, divisions and inputs, and assess the year (the notebook's one call).
 
@@ -367,4 +369,5 @@ def run_assessment(year: int, data: Path, params_file: Path | None = None,
     inputs = load_year(Path(data), year, params, divisions, today=as_of)
     assessment = assess_year(inputs, params, divisions)
     assessment.as_of = as_of
+    assessment.params_files = tuple(parameter_files(year, params_file))
     return assessment

@@ -53,7 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                               description="评估一个年度（papermill 执行 notebooks/assessment.ipynb）。", epilog=EPILOG)
     run.add_argument("--year", type=_year, required=True, help="评估年度 Y（上一自然年，如 2024）")
     run.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
-    run.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（如 spot_check.seed、tiers.model.quota、bonus.cap）")
+    run.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件（如 spot_check.seed、tiers.model.quota、bonus.cap）")
     run.add_argument("--out", type=Path, help="输出文件夹（默认 outputs/<Y>/）；只有整个运行成功才替换其中旧文件")
     run.add_argument("--force", action="store_true",
                      help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异，新结果仍为定稿")
@@ -71,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                                                 "发文机关、日期、公示期、异议受理方式取参数 documents 组。", epilog=EPILOG)
     documents.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     documents.add_argument("--out", type=Path, help="该年度输出文件夹（默认 outputs/<Y>/，须由 landassess run 写出）")
-    documents.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（documents 组）")
+    documents.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件（documents 组）")
     documents.add_argument("--only", choices=["公示", "通报"], help="只起草其中一份（通报要求年度已定稿）")
 
 
@@ -79,7 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    description="只校验一个年度的输入，不评估。", epilog=EPILOG)
     validate.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     validate.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
-    validate.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
+    validate.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件")
     validate.add_argument("--notices", type=Path,
                           help="补正通知的输出文件夹（默认 outputs/<Y>-补正通知/），每个有问题的县一个 .xlsx")
     validate.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
@@ -91,7 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
     template.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     template.add_argument("--out", type=Path, help="输出文件夹（默认 templates/<Y>/）")
     template.add_argument("--data", type=Path, help="该年度输入文件夹（已有申报、推荐、耕地数据）：据此生成评委评分表")
-    template.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件（名额比例、截止日期、评估细则）")
+    template.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件（名额比例、截止日期、评估细则）")
     template.add_argument("--evaluators", type=_names, help="评委名单，逗号分隔（默认：评分表或回避表中的评委）")
 
     collect = commands.add_parser(
@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     collect.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     collect.add_argument("--from", dest="source", type=Path, required=True, help="交回的工作簿所在文件夹")
     collect.add_argument("--data", type=Path, help="写出输入表的文件夹（默认 data/<Y>/；其中省厅的耕地数据等文件保持不变）")
-    collect.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
+    collect.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件")
     collect.add_argument("--evaluators", type=_names, help="本年度评委名单，逗号分隔（名单外的评分表报告为问题）")
 
     batch = commands.add_parser("batch", help="并行评估多个年度，并写出 outputs/index.html 汇总页",
@@ -109,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--years", type=_year_range, required=True, help="年度，如 2022-2024 或 2022,2024")
     batch.add_argument("--data-root", type=Path, default=Path("data"),
                        help="输入根文件夹，其下每个年度一个子文件夹 <Y>/（默认 data/）")
-    batch.add_argument("--params", type=Path, help="对每个年度都生效的覆盖参数 YAML 文件")
+    batch.add_argument("--params", type=Path, action="append", help="对每个年度都生效的覆盖参数 YAML 文件")
     batch.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
     batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数）")
     batch.add_argument("--as-of", type=_as_of, help=AS_OF_HELP + "；各年度相同")
@@ -120,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
                                              "进入或离开各称号的单位；不写任何文件。", epilog=EPILOG)
     whatif.add_argument("--year", type=_year, required=True, help="评估年度 Y")
     whatif.add_argument("--data", type=Path, help="该年度输入文件夹（默认 data/<Y>/）")
-    whatif.add_argument("--params", type=Path, help="正式评估使用的覆盖参数 YAML 文件")
+    whatif.add_argument("--params", type=Path, action="append", help="正式评估使用的覆盖参数 YAML 文件")
     whatif.add_argument("--set", dest="overrides", action="append", default=[], metavar="键=值",
                         help="更改一个参数，可重复，如 --set tiers.model.quota=8 --set bonus.cap=none "
                              "--set rubric.dimensions.effectiveness.weight=1.2 --set rubric.criteria.C09.max=20")
@@ -150,7 +150,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
-    _print(f"评估 {args.year} 年度：输入 {data}，参数 {args.params or '默认'}，输出 {out}")
+    _print(f"评估 {args.year} 年度：输入 {data}，参数 {'、'.join(map(str, args.params)) if args.params else '默认'}，输出 {out}")
     result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of, pdf=args.pdf)
     written = ["results.csv", "report.html"] + (["report.pdf"] if (result.out / "report.pdf").is_file() and args.pdf else [])
     _print(f"完成（{result.seconds:.1f} 秒）：" + "、".join(str(result.out / name) for name in written))
@@ -329,16 +329,29 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def _department_params(args: argparse.Namespace) -> None:
-    """SPEC 8.0: the department folder's ``params/<Y>.yaml`` is used without ``--params`` (when it is not the packaged one)."""
-    from landassess.paths import params_dir
+    """SPEC 8.0: the department folder's ``params/base.yaml`` and ``params/<Y>.yaml`` go under ``--params``.
+
+    ``args.params`` becomes the files applied over the packaged defaults, in order (a tuple; the
+    department's files that exist, then each ``--params`` as given — one is the rule, the app and
+    ``batch`` hand several to their child ``run``). ``batch`` hands ``--params`` on to one ``run``
+    per year, which adds that year's department files itself.
+    """
+    from landassess.params import department_files
 
     year = getattr(args, "year", None)
-    if getattr(args, "params", "absent") is not None or not isinstance(year, int):
-        return
-    own = Path("params") / f"{year}.yaml"
-    packaged = params_dir() / f"{year}.yaml"
-    if own.is_file() and not (packaged.exists() and os.path.samefile(own, packaged)):
-        args.params = own
+    if not hasattr(args, "params") or not isinstance(year, int) or args.command == "app":
+        return  # the app reads the department's files for each year it shows
+    given = list(args.params or ())
+    shown = {_resolved(path) for path in given}
+    files = [path for path in department_files(year) if _resolved(path) not in shown] + given
+    args.params = tuple(files) or None
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return Path(path).resolve()
+    except (OSError, ValueError):
+        return Path(path)
 
 
 def main(argv: list[str] | None = None) -> int:

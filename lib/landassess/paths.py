@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Union
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
@@ -55,3 +57,33 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+ParamsFiles = Union[str, "os.PathLike[str]", Sequence[Union[str, "os.PathLike[str]"]], None]
+"""The files applied over the packaged defaults, in order: one path, several, or none."""
+
+
+def override_files(params_file: ParamsFiles) -> list[Path]:
+    """``params_file`` as a list of paths (one path, a sequence of paths, or none)."""
+    if params_file is None or params_file == "":
+        return []
+    if isinstance(params_file, (str, os.PathLike)):
+        return [Path(params_file)]
+    return [Path(path) for path in params_file if path != ""]
+
+
+def department_files(year: int, folder: str | os.PathLike[str] = "params") -> list[Path]:
+    """SPEC 8.0: the department folder's ``params/base.yaml`` and ``params/<year>.yaml``, those present.
+
+    ``folder`` is the department's ``params`` folder (in the working folder by default). The
+    package's own folder is not a department's: run in the project folder, nothing is added. A
+    present entry that is not a regular file is listed all the same, so that reading it gives its
+    located refusal instead of a silent skip.
+    """
+    folder = Path(folder)
+    try:
+        if not folder.is_dir() or folder.resolve() == params_dir().resolve():
+            return []
+    except OSError:
+        return []
+    return [path for path in (folder / "base.yaml", folder / f"{year}.yaml") if os.path.lexists(path)]

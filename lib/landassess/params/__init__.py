@@ -1,7 +1,8 @@
-"""Parameters of an assessment year: load, merge and validate (SPEC 3).
+"""Parameters of an assessment year: load, merge and validate (SPEC 3, 8.0).
 
-Defaults live in ``params/base.yaml``; ``params/<year>.yaml`` overrides them for one year and a
-file given with ``--params`` overrides on top. The merged mapping is validated into frozen pydantic
+The packaged defaults live in ``params/base.yaml`` (and a packaged ``params/<year>.yaml`` when
+there is one); the department folder's own ``params/base.yaml`` and ``params/<year>.yaml``
+(:func:`department_files`) come next and a file given with ``--params`` comes last. The merged mapping is validated into frozen pydantic
 models that reject unknown keys, so a typo in a YAML file is an error, not a silent default.
 
 The package has three parts: :mod:`.models` (the frozen models), :mod:`.reading` (the defensive
@@ -37,14 +38,15 @@ from landassess.params.models import (
     Vetoes,
 )
 from landassess.params.reading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, confined_path, read_yaml
-from landassess.paths import params_dir
+from landassess.paths import ParamsFiles, department_files, override_files, params_dir
 
 __all__ = [
     "MAX_COUNT", "MAX_DEPTH", "MAX_ERROR_LINES", "MAX_FILE_BYTES", "MAX_NODES",
     "Bonus", "BonusPoints", "Criterion", "Deadlines", "Dimension", "Divisions", "LevelPoints", "Params",
     "ParamsError", "Recommendation", "Report", "Rubric", "Scoring", "Sources", "SpotCheck", "Tier", "Tiers",
     "TieBreak", "Trim", "Vetoes",
-    "confined_path", "deep_merge", "load_params", "parameter_files", "params_as_dict", "read_yaml",
+    "ParamsFiles", "confined_path", "deep_merge", "department_files", "load_params", "override_files",
+    "parameter_files", "params_as_dict", "read_yaml",
     "validate_params",
 ]
 
@@ -66,19 +68,21 @@ def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]
     return merged
 
 
-def parameter_files(year: int, params_file: Path | None = None, root: Path | None = None) -> list[Path]:
-    """The files that make up a year's parameters, in the order they are applied."""
+def parameter_files(year: int, params_file: ParamsFiles = None, root: Path | None = None) -> list[Path]:
+    """The files that make up a year's parameters, in the order they are applied.
+
+    The packaged ``base.yaml`` (and packaged ``<year>.yaml`` when there is one), then
+    ``params_file`` — the department's files and ``--params``, as :func:`landassess.cli` lists them.
+    """
     folder = root or params_dir()
     files = [folder / "base.yaml"]
     year_file = folder / f"{year}.yaml"
     if year_file.exists():
         files.append(year_file)
-    if params_file is not None:
-        files.append(Path(params_file))
-    return files
+    return files + override_files(params_file)
 
 
-def load_params(year: int, params_file: Path | None = None, root: Path | None = None) -> Params:
+def load_params(year: int, params_file: ParamsFiles = None, root: Path | None = None) -> Params:
     """Load base, year and override files, merge them and validate (raises ParamsError)."""
     merged: dict[str, Any] = {}
     sources: Sources = {}

@@ -19,7 +19,7 @@ from typing import Any
 
 from landassess.assessment import Assessment
 from landassess.params import params_as_dict
-from landassess.paths import project_root, sha256_file
+from landassess.paths import params_dir, project_root, sha256_file
 from landassess.publish.summary import run_summary
 from landassess.vocabulary import STATUS_ZH
 
@@ -74,12 +74,28 @@ def build_manifest(a: Assessment) -> dict[str, Any]:
             name: {"file": str(path.name), "sha256": a.inputs.file_hashes[name]}
             for name, path in sorted(a.inputs.files.items())
         },
+        "parameter_files": parameter_file_entries(a.params_files),
         "parameters": params_as_dict(a.params),
         "software": software_versions(),
         "commit": git_commit(),
         "status_counts": {STATUS_ZH[s]: int(n) for s, n in a.counties["status"].value_counts().sort_index().items()},
         "summary": run_summary(a),
     }
+
+
+def parameter_file_entries(files: tuple[Path, ...]) -> list[dict[str, str]]:
+    """SPEC 8.0: each parameter file applied, in order, with its SHA-256.
+
+    The packaged defaults are named ``landassess:params/<name>`` (the same on every machine); the
+    department's files and ``--params`` by their full path.
+    """
+    packaged = params_dir().resolve()
+    entries = []
+    for path in files:
+        resolved = Path(path).resolve()
+        shown = f"landassess:params/{resolved.name}" if resolved.parent == packaged else str(resolved)
+        entries.append({"file": shown, "sha256": sha256_file(resolved)})
+    return entries
 
 
 def year_manifest(a: Assessment) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import os
 from pathlib import Path
 
 from landassess.errors import UsageError
-from landassess.paths import PACKAGE_DIR, notebooks_dir
+from landassess.paths import PACKAGE_DIR, ParamsFiles, department_files, notebooks_dir, override_files
 
 # The command line imports this module to build its parser: everything else is imported when used.
 
@@ -46,9 +46,10 @@ _FOREIGN_ENVIRONMENT = ("JUPYTER_", "IPYTHON", "VOILA_", "JPY_")
 class AppPlan:
     """Everything one app server needs: its folder, notebook copy, address and token."""
 
-    def __init__(self, data_root: Path, out_root: Path, year: int, params: Path | None, port: int, token: str,
-                 workdir: Path):
+    def __init__(self, data_root: Path, out_root: Path, year: int, params: tuple[Path, ...], department: Path | None,
+                 port: int, token: str, workdir: Path):
         self.data_root, self.out_root, self.year, self.params = data_root, out_root, year, params
+        self.department = department  # the department's params/ folder, when it holds this year's files
         self.port, self.token, self.workdir = port, token, workdir
         self.notebook = workdir / "notebook" / NOTEBOOK
 
@@ -134,23 +135,29 @@ def _port(port: int | None) -> int:
     return port
 
 
-def prepare(data_root: Path, out_root: Path, year: int, params: Path | None = None, port: int | None = None,
-            workdir: Path | None = None) -> AppPlan:
+def prepare(data_root: Path, out_root: Path, year: int, params: ParamsFiles = None, port: int | None = None,
+            workdir: Path | None = None, department: Path | None = None) -> AppPlan:
     """Check the folders, then write the notebook copy and the template into a new work folder."""
     import secrets
     import shutil
     import tempfile
 
+    from landassess.params import load_params
     from landassess.run.ownership import absolute
 
     data_root, out_root = absolute(data_root), absolute(out_root)
     if not (data_root / str(year)).is_dir():
         raise UsageError(f"找不到 {year} 年度的输入文件夹：{data_root / str(year)}（--data-root 下每个年度一个子文件夹）")
-    if params is not None and not absolute(params).is_file():
-        raise UsageError(f"参数文件不存在：{params}")
+    for path in override_files(params):
+        if not absolute(path).is_file():
+            raise UsageError(f"参数文件不存在：{path}")
+    files = tuple(absolute(path) for path in override_files(params))
+    department = absolute(department) if department is not None and department_files(year, department) else None
+    # An invalid parameter file: exit 3 now, not an error page later.
+    load_params(year, [*(department_files(year, department) if department else []), *files])
     if out_root == data_root or data_root in out_root.parents or out_root in data_root.parents:
         raise UsageError(f"输出根文件夹 {out_root} 不能与输入根文件夹 {data_root} 重合或互相包含")
-    plan = AppPlan(data_root, out_root, year, absolute(params) if params else None, _port(port),
+    plan = AppPlan(data_root, out_root, year, files, department, _port(port),
                    secrets.token_urlsafe(24), Path(workdir or tempfile.mkdtemp(prefix="landassess-app-")))
     write_notebook(plan)
     template = plan.jupyter_path / "voila" / "templates" / TEMPLATE
@@ -163,7 +170,8 @@ def prepare(data_root: Path, out_root: Path, year: int, params: Path | None = No
 
 def injected_parameters(plan: AppPlan) -> dict[str, object]:
     """The ``parameters`` cell's values for this app."""
-    return {"data_root": str(plan.data_root), "year": plan.year, "params_file": str(plan.params or ""),
+    return {"data_root": str(plan.data_root), "year": plan.year, "params_file": [str(path) for path in plan.params] or "",
+            "department_params": str(plan.department or ""),
             "out_root": str(plan.out_root), "report_url": f"/{REPORT_ROUTE}"}
 
 
@@ -278,7 +286,7 @@ def add_arguments(parser, year_type) -> None:
     parser.add_argument("--data-root", type=Path, default=Path("data"), help="输入根文件夹，每个年度一个子文件夹（默认 data/）")
     parser.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
     parser.add_argument("--year", type=year_type, help="首先显示的年度（默认最近的年度）")
-    parser.add_argument("--params", type=Path, help="覆盖默认参数的 YAML 文件")
+    parser.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件")
     parser.add_argument("--port", type=int, default=0, help="端口（默认自动选择空闲端口）")
     parser.add_argument("--no-browser", action="store_true", help="不打开浏览器，只打印网址")
 
@@ -291,10 +299,10 @@ def latest_year(data_root: Path) -> int:
     return years[-1]
 
 
-def launch(data_root: Path, out_root: Path, year: int | None = None, params: Path | None = None,
+def launch(data_root: Path, out_root: Path, year: int | None = None, params: ParamsFiles = None,
            port: int | None = None, open_browser: bool = True) -> int:
     """``landassess app``: prepare, print the address with its token, serve until Ctrl+C; exit code 0."""
-    plan = prepare(data_root, out_root, year or latest_year(data_root), params, port)
+    plan = prepare(data_root, out_root, year or latest_year(data_root), params, port, department=Path("params"))
     print(f"评估工作台：{plan.url}", flush=True)
     print(f"（只在本机可访问；网址中的令牌即访问口令，请勿外传。输入 {plan.data_root}，输出 {plan.out_root}；"
           "按 Ctrl+C 停止。）", flush=True)

@@ -15,18 +15,19 @@ import time
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from landassess.paths import ParamsFiles, override_files
 from landassess.publish.index import index_html
 from landassess.run.ownership import write_owned_file
 
 
-def _run_one(year: int, data: Path, out: Path, params: Path | None,
+def _run_one(year: int, data: Path, out: Path, params: ParamsFiles,
              as_of: dt.date, pdf: bool = False) -> tuple[int, float, str, int]:
     """One year as a ``landassess run`` process: (year, seconds, message, exit code).
 
     The process checks and locks its year's folder itself (SPEC 7.1).
     """
     command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(year), "--data", str(data),
-               "--out", str(out), "--as-of", as_of.isoformat()] + (["--params", str(params)] if params else []) \
+               "--out", str(out), "--as-of", as_of.isoformat()] + [arg for path in override_files(params) for arg in ("--params", str(path))] \
         + (["--pdf"] if pdf else [])
     started = time.perf_counter()
     # The child speaks UTF-8 whatever the console's code page (Windows: cp936), and is read as UTF-8.
@@ -36,7 +37,7 @@ def _run_one(year: int, data: Path, out: Path, params: Path | None,
     return year, time.perf_counter() - started, message, proc.returncode
 
 
-def run_batch(years: list[int], data_root: Path, out_root: Path, params: Path | None = None,
+def run_batch(years: list[int], data_root: Path, out_root: Path, params: ParamsFiles = None,
               jobs: int | None = None, as_of: dt.date | None = None, pdf: bool = False) -> dict[int, int]:
     """Run the years in parallel with a progress bar; write ``out_root/index.html``.
 

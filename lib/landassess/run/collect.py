@@ -23,7 +23,7 @@ from landassess.intake.collected import is_regular_file as _regular_file
 from landassess.intake.collected import read_record as _read_record
 from landassess.intake.department import FOLDER as DEPARTMENT_FOLDER
 from landassess.names import canonical, printable_file_name
-from landassess.paths import sha256_file
+from landassess.paths import ParamsFiles, sha256_file
 from landassess.problems import InputError, Problem
 from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
 from landassess.run.ownership import OwnershipError, absolute, folder_lock, output_folder_around
@@ -229,7 +229,7 @@ def _other_format(path: Path, source: Path, divisions) -> Returned:
     return returned
 
 
-def collect_year(year: int, source: Path, data: Path, params_file: Path | None = None,
+def collect_year(year: int, source: Path, data: Path, params_file: ParamsFiles = None,
                  evaluators: list[str] | None = None) -> tuple[Collected, list[Path]]:
     """Read every workbook under ``source`` and write the year's tables into ``data``."""
     from landassess.divisions import load_divisions

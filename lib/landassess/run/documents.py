@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from landassess.errors import InputError, UsageError
-from landassess.paths import sha256_file
+from landassess.paths import ParamsFiles, sha256_file
 from landassess.publish.documents import (
     ANNOUNCEMENT,
     COMMENDATION,
@@ -54,7 +54,7 @@ def _not_finalized(year: int, out: Path) -> str:
             f"请先记录查验与异议结果、重新评估，再运行 landassess finalize --year {year}。")
 
 
-def read_facts(out: Path, year: int, params_file: Path | None) -> YearFacts:
+def read_facts(out: Path, year: int, params_file: ParamsFiles) -> YearFacts:
     """The year's facts from its folder (results.csv, manifest.json) and the documents parameters."""
     import pandas as pd
 
@@ -101,7 +101,7 @@ def _check_finalized_results(out: Path, year: int) -> None:
                              f"请重新运行 landassess run --year {year} --force。")
 
 
-def write_documents(year: int, out: str | os.PathLike[str], params_file: Path | None = None,
+def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsFiles = None,
                     only: str | None = None) -> Drafted:
     """Write 公示公告.docx and, for a finalised year, 表彰通报.docx into the year folder ``out``.
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from landassess.errors import FinalizedError, InputError, NotebookError
-from landassess.paths import TEMPLATES_DIR, notebooks_dir
+from landassess.paths import TEMPLATES_DIR, ParamsFiles, notebooks_dir, override_files
 from landassess.run.ownership import YEAR
 
 NOTEBOOK = "assessment.ipynb"
@@ -156,7 +156,7 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
     return body
 
 
-def run_year(year: int, data: Path, out: Path, params_file: Path | None = None,
+def run_year(year: int, data: Path, out: Path, params_file: ParamsFiles = None,
              force: bool = False, as_of: dt.date | None = None, pdf: bool = False) -> RunResult:
     """Run one year: execute the notebook, export the report, then move outputs into place.
 
@@ -198,7 +198,7 @@ def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
     return locked
 
 
-def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, out: Path, work: Path,
+def _execute(year: int, data: Path, params_file: ParamsFiles, as_of: dt.date, out: Path, work: Path,
              locked: bool, pdf: bool = False) -> tuple[str, ...]:
     """Execute the notebook into the staging folder ``work`` and export the report (and PDF) there."""
     from landassess.run import versions
@@ -207,7 +207,7 @@ def _execute(year: int, data: Path, params_file: Path | None, as_of: dt.date, ou
     parameters = {
         "year": int(year),
         "data_dir": str(data.resolve()),
-        "params_file": str(Path(params_file).resolve()) if params_file else "",
+        "params_file": [str(path.resolve()) for path in override_files(params_file)] or "",
         "output_dir": str(work),
         "output_is_staging": True,
         "as_of": as_of.isoformat(),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from landassess.paths import ParamsFiles
 from landassess.problems import InputError, Problem
 from landassess.vocabulary import ERROR, FATAL
 
@@ -24,7 +25,7 @@ def format_problems(problems: list[Problem]) -> str:
     return "\n".join(p.located() for p in ranked)
 
 
-def validate_year(year: int, data: Path, params_file: Path | None = None,
+def validate_year(year: int, data: Path, params_file: ParamsFiles = None,
                   notices: Path | None = None, as_of=None) -> tuple[str, bool]:
     """The validation report and whether it found problems (errors, not notices).
 

@@ -104,8 +104,9 @@ class Actions:
         return self.workbench.data_root / str(self.year)
 
     @property
-    def params(self) -> Path | None:
-        return Path(self.workbench.params_file) if self.workbench.params_file else None
+    def params(self) -> tuple[Path, ...]:
+        """The parameter files over the packaged defaults (the department's and ``--params``), in order."""
+        return self.workbench.params_files(self.year)
 
     @property
     def out(self) -> Path:
@@ -163,7 +164,7 @@ class Actions:
         """The command line the run button starts (the CLI's own ``run``)."""
         command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(self.year), "--data", str(self.data),
                    "--out", str(self.out)]
-        return command + (["--params", str(self.params)] if self.params else [])
+        return command + [arg for path in self.params for arg in ("--params", str(path))]
 
     def run(self) -> None:
         """``landassess run`` in a child process; progress shown every half second until it ends."""

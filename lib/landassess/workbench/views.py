@@ -17,6 +17,7 @@ import pandas as pd
 from landassess.assessment import Assessment, run_assessment
 from landassess.clock import china_today
 from landassess.params import ParamsError
+from landassess.paths import ParamsFiles, department_files, override_files
 from landassess.problems import InputError
 from landassess.publish import report
 from landassess.vocabulary import STATUS_ZH
@@ -117,11 +118,13 @@ def workbench_style(a: Assessment) -> str:
 class Workbench:
     """All four views over one data root (one sub-folder per year)."""
 
-    def __init__(self, data_root: str | Path, year: int, params_file: str | None = None):
+    def __init__(self, data_root: str | Path, year: int, params_file: ParamsFiles = None,
+                 department_params: str | Path | None = None):
         import ipywidgets as w
 
         self.data_root = Path(data_root)
         self.params_file = params_file or None
+        self.department_params = Path(department_params) if department_params else None
         self.years = sorted(int(p.name) for p in self.data_root.iterdir() if p.is_dir() and p.name.isdigit())
         self._cache: dict[int, Assessment] = {}
         self.year = w.Dropdown(options=self.years, value=year, description="年度")
@@ -166,8 +169,13 @@ class Workbench:
 
     def _get(self, year: int) -> Assessment:
         if year not in self._cache:
-            self._cache[year] = run_assessment(year, self.data_root / str(year), self.params_file)
+            self._cache[year] = run_assessment(year, self.data_root / str(year), self.params_files(year))
         return self._cache[year]
+
+    def params_files(self, year: int) -> tuple[Path, ...]:
+        """SPEC 8.0: the department's ``base.yaml`` and ``<year>.yaml``, then the app's ``--params``."""
+        own = department_files(year, self.department_params) if self.department_params else []
+        return (*own, *override_files(self.params_file))
 
     def history(self) -> dict[int, Assessment]:
         out = {}

@@ -7,6 +7,8 @@ cannot contradict them; the provenance section shows the year's manifest as
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath, PureWindowsPath
+
 import pandas as pd
 
 from landassess.assessment import Assessment
@@ -60,6 +62,14 @@ def assumptions_section(a: Assessment) -> HTMLFragment:
     return _section("assumptions", "十、假设与口径", markup, a)
 
 
+def _parameter_file_zh(file: str) -> str:
+    """A parameter file as the report names it: the packaged defaults as such, others by folder and name."""
+    if file.startswith("landassess:"):
+        return f"软件默认参数（{file.removeprefix('landassess:')}）"
+    path = PureWindowsPath(file) if "\\" in file else PurePosixPath(file)
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
 def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragment:
     """The year's manifest as a reader sees it: input hashes, parameters, versions, commit, as-of date.
 
@@ -71,7 +81,8 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
         {"表": TABLE_ZH.get(name, "收集记录" if name == "collected" else name), "文件": entry["file"],
          "SHA-256": entry["sha256"]}
         for name, entry in sorted(manifest["inputs"].items())
-    ])
+    ] + [{"表": "参数文件（依次生效）", "文件": _parameter_file_zh(entry["file"]), "SHA-256": entry["sha256"]}
+         for entry in manifest.get("parameter_files", [])])
     software = dict(manifest["software"])
     python = software.pop("python")
     versions = [f"{package} {version or '（未安装）'}" for package, version in software.items()]
