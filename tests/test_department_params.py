@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from landassess.cli import EXIT_OK, EXIT_INPUT, main
+from landassess.cli import EXIT_INPUT, EXIT_OK, main
 from landassess.paths import department_files, params_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -105,8 +105,9 @@ def test_every_year_command_reads_the_department_files(department, capsys):
 
 
 def test_batch_children_read_their_years_department_files(department):
-    from landassess.run.batch import _run_one
     import datetime as dt
+
+    from landassess.run.batch import _run_one
 
     year, _, message, code = _run_one(2024, Path("data/2024"), department / "outputs" / "2024",
                                       [Path("extra.yaml")], dt.date(2025, 3, 1))

@@ -80,6 +80,18 @@ def test_the_same_table_in_both_places_is_refused(data):
     assert [p.reason for p in caught.value.problems] == ["file.ambiguous"]
 
 
+def test_inits_header_only_file_beside_the_data_folders_table_is_no_conflict(data):
+    """``init`` writes 省厅记录/recusals.csv with its header only; a recusal list kept in the data folder still applies."""
+    (data / "recusals.csv").write_text(f"评委,县级代码\n评委甲,{KUNSHAN}\n", encoding="utf-8")
+    (data / "省厅记录" / "recusals.csv").write_text("\ufeff评委,县级代码,设区市,理由\n\n,,,\n", encoding="utf-8")
+    kept = run_assessment(2025, data, PARAMS, as_of=AS_OF)
+    assert [p.code for p in kept.problems if p.reason == "score.recused"] == [KUNSHAN]
+    # One row filled in: two lists, which one counts? Refused.
+    (data / "省厅记录" / "recusals.csv").write_text(f"评委,县级代码\n评委乙,{KUNSHAN}\n", encoding="utf-8")
+    with pytest.raises(InputError):
+        run_assessment(2025, data, PARAMS, as_of=AS_OF)
+
+
 def test_a_problem_in_the_departments_file_cites_it(data):
     (data / "省厅记录" / "veto_events.csv").write_text(
         "县级代码,类型,日期,层级,是否查实\n"

@@ -26,13 +26,13 @@ def _ignored(path: str) -> bool:
 
 @pytest.mark.parametrize("path", ["data/2025/declarations.csv", "data/2025/省厅记录/recusals.csv",
                                   "returned/2025/320115-江宁区-申报材料.xlsx", "templates/2025/县级申报材料/x.xlsx",
-                                  "outputs/2025/results.csv"])
+                                  "outputs/2025/results.csv", "params/2025.yaml"])
 def test_a_departments_folders_are_ignored(path):
     assert _ignored(path)
 
 
 @pytest.mark.parametrize("path", ["demo/2024/declarations.csv", "demo/returned/2024/x.xlsx",
                                   "lib/landassess/templates/landassess_report/index.html.j2", "outputs/.gitkeep",
-                                  "tests/golden/2025/input/declarations.csv"])
+                                  "tests/golden/2025/input/declarations.csv", "params/base.yaml"])
 def test_the_projects_own_files_stay_tracked(path):
     assert not _ignored(path)

@@ -22,7 +22,8 @@ def test_init_lays_out_the_year(tmp_path, capsys):
         assert (tmp_path / folder).is_dir(), folder
     records = tmp_path / "data" / "2025" / "省厅记录"
     assert sorted(p.name for p in records.iterdir()) == sorted(
-        ["recusals.csv", "veto_events.csv", "bonus_events.csv", "decisions.csv", "收集确认.csv", "说明.txt"])
+        ["recusals.csv", "veto_events.csv", "bonus_events.csv", "verification.csv", "decisions.csv", "收集确认.csv",
+         "说明.txt"])
     for path in records.glob("*.csv"):
         rows = list(csv.reader(path.open(encoding="utf-8")))
         assert len(rows) == 1 and rows[0], path.name  # a header, no rows: no file is written from scratch

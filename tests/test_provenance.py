@@ -23,12 +23,13 @@ from landassess.publish.outputs import write_outputs
 from landassess.run import ownership
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
+ROOT = Path(__file__).resolve().parent.parent
 INPUT_FILES = {  # table → file of tests/golden/2025/input
     "bonus_events": "bonus_events.csv", "declarations": "declarations.csv", "land_stats": "land_stats.csv",
     "recommendations": "recommendations.csv", "scores": "scores.csv", "verification": "verification.csv",
     "veto_events": "veto_events.csv",
 }
-KEYS = {"generator", "kind", "year", "as_of", "is_demo", "inputs", "parameters", "software", "commit",
+KEYS = {"generator", "kind", "year", "as_of", "is_demo", "inputs", "parameter_files", "parameters", "software", "commit",
         "status_counts", "summary", "outputs"}
 
 
@@ -63,6 +64,11 @@ def test_the_manifest_holds_the_provenance(golden_run):
     parameters = manifest["parameters"]
     assert parameters["spot_check"]["seed"] == "golden-2025" and parameters["spot_check"]["count"] == 2
     assert parameters["tiers"]["model"]["quota"] == 3 and parameters["tiers"]["advanced"]["quota"] == 3
+    # SPEC 8.0: the files applied, in order, with their hashes (the packaged defaults, then --params).
+    assert manifest["parameter_files"] == [
+        {"file": "landassess:params/base.yaml", "sha256": hashlib.sha256((ROOT / "params" / "base.yaml").read_bytes()).hexdigest()},
+        {"file": str((GOLDEN / "params.yaml").resolve()),
+         "sha256": hashlib.sha256((GOLDEN / "params.yaml").read_bytes()).hexdigest()}]
 
 
 @pytest.mark.slow
@@ -84,7 +90,9 @@ def test_the_runner_adds_the_output_hashes(golden_run):
 @pytest.mark.slow
 def test_the_report_shows_what_the_manifest_holds(golden_run):
     manifest, section, _ = golden_run
-    assert set(re.findall(r"\b[0-9a-f]{64}\b", section)) == {e["sha256"] for e in manifest["inputs"].values()}
+    assert set(re.findall(r"\b[0-9a-f]{64}\b", section)) == {
+        e["sha256"] for e in [*manifest["inputs"].values(), *manifest["parameter_files"]]}
+    assert "<td>软件默认参数（params/base.yaml）</td>" in section and "<td>2025/params.yaml</td>" in section
     for entry in manifest["inputs"].values():
         assert f"<td>{entry['file']}</td><td>{entry['sha256']}</td>" in section
     software = dict(manifest["software"])

@@ -55,6 +55,7 @@ from landassess.intake.department import (
     both_places,
     combined,
     department_file,
+    header_only,
     shown_as_department,
 )
 from landassess.intake.files import (
@@ -139,6 +140,8 @@ def _load_year(folder: Path, year: int, params: Params, divisions: Divisions,
             fatal_problems.append(fatal(name, f"{FOLDER}/ 中{spec.zh}表有多个文件：{'、'.join(p.name for p in own)}",
                                         None, "每张表只保留一个文件（.csv 或 .xlsx）", reason="file.ambiguous"))
             continue
+        if own is not None and name in ALTERNATIVE and found is not None and header_only(own):
+            own = None  # init's empty file beside the data folder's table: nothing to choose between
         if own is not None and name in ALTERNATIVE:
             if found is not None:
                 fatal_problems.append(both_places(name, spec.zh, found if isinstance(found, Path) else found[0], own))

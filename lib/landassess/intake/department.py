@@ -8,7 +8,8 @@ never writes into:
   never replace them; each row's file reads ``省厅记录/<name>``, so the ledger and the report show
   where it came from. A bonus document in both is counted once (七(二): one 文号, once).
 - ``recusals.csv``, ``decisions.csv``, ``land_stats.csv``, ``verification.csv``: read from there exactly
-  as from the data folder; the same table in both places is a fatal problem (which one counts?).
+  as from the data folder; the same table in both places is a fatal problem (which one counts?),
+  unless the department's is the header-only file ``landassess init`` wrote (no rows: nothing to choose).
 - ``收集确认.csv`` is read by ``collect`` (which copy of a doubtful return counts).
 """
 
@@ -39,6 +40,18 @@ def department_file(folder: Path, spec) -> Path | list[Path] | None:
     """The table's file in the department's folder (a list when ambiguous), or None."""
     own = department_folder(folder)
     return find_table_file(own, spec) if own is not None and spec.name in (*ADDED, *ALTERNATIVE) else None
+
+
+def header_only(path: Path) -> bool:
+    """A small CSV file with at most one non-blank line (its header): what ``init`` wrote, not filled in."""
+    try:
+        if path.suffix.lower() != ".csv" or not path.is_file() or path.stat().st_size > 64 * 1024:
+            return False
+        raw = path.read_bytes()
+    except OSError:
+        return False
+    lines = [line for line in raw.splitlines() if line.strip(b" ,;\t\r\xef\xbb\xbf")]
+    return len(lines) <= 1
 
 
 def both_places(name: str, zh: str, found: Path, own: Path) -> Problem:
