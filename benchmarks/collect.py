@@ -1,4 +1,4 @@
-"""Collecting a year's returned workbooks (issue 11, item 6) against reading the same tables flat.
+"""Collecting a year's returned workbooks (issues 11, 17, 22; item 6) against openpyxl's read-only floor.
 
 A synthetic year (``synthetic.write_province``: 95 divisions in 13 cities, every division
 declares, 20 evaluators) is written as flat tables; its scores are kept for the counties that
@@ -10,11 +10,12 @@ one score sheet per evaluator — are filled from those flat tables with
 - **measured**: ``collect_year`` on the returned folder into a data folder holding only the
   province's ``land_stats`` (recognise, read and merge every workbook, write the tables, the
   收集情况 workbook and ``collected.json``);
-- **baseline**: ``load_params`` + ``load_divisions`` + ``load_year`` on the flat folder.
+- **baseline** (issue 22): the openpyxl read-only floor — every returned workbook opened with
+  ``load_workbook(read_only=True)`` and every cell of every sheet read once, nothing else.
 
-To show where the time goes, the note also gives two floors measured in the same run: opening every
-returned workbook with openpyxl's ``load_workbook`` (as collect does) and with
-``load_workbook(read_only=True)`` reading every cell (what a streaming reader would pay).
+The note also gives, measured in the same run, opening every workbook with a full ``load_workbook``
+and reading the same year's tables flat (``load_params`` + ``load_divisions`` + ``load_year``: the
+old baseline of issue 11, which compared against the wrong floor).
 
 Both sides start from the same data; the benchmark checks that the collected year assesses to the
 same results as the flat one (a benchmark that measured a wrong answer would be worthless).
@@ -35,7 +36,7 @@ from benchmarks.measure import median
 from benchmarks.synthetic import Province, write_province
 from benchmarks.table import Figure, met, ratio, seconds
 
-RATIO_GOAL = 3.0
+RATIO_GOAL = 1.5
 SECONDS_GOAL = 5.0
 SUBFOLDERS = ("县级申报材料", "设区市推荐名单", "评委评分表")
 
@@ -183,21 +184,21 @@ def measure_collect(repeat: int, divisions: int = 95, cities: int = 13, evaluato
 
 
 def collect_figures(timing: CollectTiming, repeat: int) -> list[Figure]:
-    """6a: collect against flat reading (goal ≤ 3×); 6b: collect's own time (goal a few seconds)."""
-    collect, flat = median(timing.collect), median(timing.flat)
+    """6a: collect against the openpyxl read-only floor (goal ≤ 1.5×); 6b: collect's own time."""
+    collect, flat, floor = median(timing.collect), median(timing.flat), median(timing.openpyxl_read_only)
     whole = median(timing.collected_then_loaded)
     what = f"{timing.counties} county, {timing.cities} city, {timing.evaluators} evaluator workbooks"
     return [
-        Figure(f"6a. collect {what} vs load_year on the same tables flat", seconds(collect), seconds(flat),
-               ratio(collect / flat), f"≤ {RATIO_GOAL:g}×", met(collect / flat <= RATIO_GOAL and timing.same_results),
-               note=(f"medians of {repeat}; collect {[round(t, 2) for t in timing.collect]} s, flat "
-                     f"{[round(t, 2) for t in timing.flat]} s; {timing.scored_counties} admitted counties × "
+        Figure(f"6a. collect {what} vs openpyxl read-only, every cell read once", seconds(collect), seconds(floor),
+               ratio(collect / floor), f"≤ {RATIO_GOAL:g}×",
+               met(collect / floor <= RATIO_GOAL and timing.same_results),
+               note=(f"medians of {repeat}, alternating; collect {[round(t, 2) for t in timing.collect]} s, read-only "
+                     f"floor {[round(t, 2) for t in timing.openpyxl_read_only]} s; full load_workbook of every "
+                     f"workbook {median(timing.openpyxl_full):.2f} s; {timing.scored_counties} admitted counties × "
                      f"{timing.evaluators} evaluators = {timing.score_cells:,} score cells; collect then "
-                     f"load_year on the collected tables {whole:.2f} s ({whole / flat:.2f}× flat); floors: openpyxl "
-                     f"load_workbook of every returned workbook {median(timing.openpyxl_full):.2f} s, read-only "
-                     f"with every cell read {median(timing.openpyxl_read_only):.2f} s; same results "
-                     f"as the flat year: {'yes' if timing.same_results else 'NO'}; templates written and filled "
-                     f"in {timing.prepare_s:.1f} s (not timed)")),
+                     f"load_year on the collected tables {whole:.2f} s; the same tables read flat {flat:.2f} s; "
+                     f"same results as the flat year: {'yes' if timing.same_results else 'NO'}; templates written "
+                     f"and filled in {timing.prepare_s:.1f} s (not timed)")),
         Figure(f"6b. collect {what} (recognise, read, merge, write tables)", seconds(collect),
                goal=f"< {SECONDS_GOAL:g} s", met=met(collect < SECONDS_GOAL)),
     ]
