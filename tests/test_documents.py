@@ -124,7 +124,11 @@ def test_page_setup_and_fonts_follow_gb_t_9704(finalised, name):
     title = next(p for p in document.paragraphs if p.text.startswith("关于"))
     assert {_east_asian(r) for r in title.runs} == {"方正小标宋简体"} and {r.font.size.pt for r in title.runs} == {22}
     listed = [p for p in document.paragraphs if p.style.name == drafts.LIST_STYLE]
-    assert listed and {_east_asian(r) for p in listed for r in p.runs} == {"仿宋_GB2312"}
+    if name == "表彰通报.docx":  # the 通报 lists in its body; the 公示 in its 附件 table
+        assert listed and {_east_asian(r) for p in listed for r in p.runs} == {"仿宋_GB2312"}
+    else:
+        cells = [c for row in document.tables[0].rows[1:] for c in row.cells]
+        assert cells and {_east_asian(r) for c in cells for p in c.paragraphs for r in p.runs} == {"仿宋_GB2312"}
     body = [p for p in document.paragraphs if p.text.startswith("根据")]
     assert body and {(_east_asian(r), r.font.size.pt) for p in body for r in p.runs} == {("仿宋_GB2312", 16)}
     with zipfile.ZipFile(finalised / name) as archive:  # fonts by name only, never embedded
@@ -132,23 +136,30 @@ def test_page_setup_and_fonts_follow_gb_t_9704(finalised, name):
         assert b"embedTrueTypeFonts" not in archive.read("word/settings.xml")
 
 
+def _attachment(path: Path) -> list[list[str]]:
+    """The 公示's 附件 table, without its header row."""
+    return [[cell.text for cell in row.cells] for row in Document(path).tables[0].rows[1:]]
+
+
 def test_the_announcement_lists_the_titled_units_by_status_in_the_official_city_order(finalised):
     results = pd.read_csv(finalised / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     cities = load_divisions().cities
-    sections = _listed(finalised / "公示公告.docx")
-    headings = list(sections)
-    assert "模范" in headings[0] and "先进" in headings[1]
-    for heading, tier in zip(headings, ("model", "advanced"), strict=False):
+    rows = _attachment(finalised / "公示公告.docx")
+    assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]  # 序号
+    for tier, zh in (("model", "模范"), ("advanced", "先进")):
         titled = results[results["status"] == tier].copy()
         titled["order"] = [(cities.index(c), code) for c, code in zip(titled["city"], titled["code"], strict=True)]
         from_csv = [f"{r.city}{r.name}" for r in titled.sort_values("order").itertuples()]
-        assert sections[heading] == from_csv == EXPECTED[tier]
-        assert f"（{len(from_csv)}个）" in heading
-    assert _listed(finalised / "公示公告.docx", drafts.PENDING_STYLE) == {
-        "三、并列待定单位（2个）": [f"{n}（并列第6名）" for n in PENDING]}
+        listed = [row[1] + row[2] for row in rows if row[3] == f"土地执法{zh}县（市、区）"]
+        assert listed == from_csv == EXPECTED[tier]
+    assert [(row[1] + row[2], row[3], row[4]) for row in rows[-2:]] == [
+        (n, "待定", "并列第6名，待评审委员会决定") for n in PENDING]
+    assert [row[3] for row in rows] == ["土地执法模范县（市、区）"] * 2 + ["土地执法先进县（市、区）"] * 2 + ["待定"] * 2
     text = "\n".join(p.text for p in Document(finalised / "公示公告.docx").paragraphs)
-    assert "海安市" not in text  # 取消资格: never listed as holding a title (SPEC 7.3)
-    for placeholder in ("【公示期起止日期】", "【发文机关】", "【成文日期】", "【异议受理电话、通信地址、电子邮箱】"):
+    assert "海安市" not in text and "海安市" not in _xml(finalised / "公示公告.docx")  # 取消资格: never listed (SPEC 7.3)
+    assert "拟命名2个县（市、区）为2025年度江苏省土地执法模范县（市、区），2个" in text and "另有2个单位总分并列" in text
+    for placeholder in ("【公示期起止日期】", "【发文机关】", "【成文日期】", "【异议受理电话、通信地址、电子邮箱】",
+                        "【发文字号】", "【主送机关】"):
         assert placeholder in text
 
 
@@ -206,7 +217,10 @@ def test_parameters_fill_the_placeholders(golden_run, tmp_path):
     assert proc.returncode == 0, proc.stderr
     text = "\n".join(p.text for p in Document(out / "公示公告.docx").paragraphs)
     assert "公示期为2026年3月10日至2026年3月16日。" in text and "向江苏省自然资源厅反映：书面材料寄送" in text
-    assert text.rstrip().endswith("江苏省自然资源厅\n2026年3月20日") and "【" not in text
+    assert "江苏省自然资源厅\n2026年3月20日\n" in text  # 署名 over 成文日期, before the 附件
+    # The other 公文 elements stay placeholders until they are set (SPEC 8.4).
+    assert {"【发文字号】", "【主送机关】"} <= set(re.findall(r"【[^】]+】", text))
+    assert "【公示期起止日期】" not in text and "【成文日期】" not in text
 
 
 def test_a_demo_year_is_marked_and_drafts_are_deterministic():

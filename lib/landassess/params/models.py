@@ -328,20 +328,28 @@ class Report(_Model):
 
 
 class Documents(_Model):
-    """The announcement drafts (``landassess documents``): issuer, dates, objection channel.
+    """The drafts of ``landassess documents`` (SPEC 8.4): issuer, numbers, dates, addressees, 版记.
 
-    Every field is optional: a draft shows a placeholder such as 【公示期起止日期】 where one is
-    unset. Set them in ``params/<year>.yaml`` or the ``--params`` file once they are decided.
+    Every field is optional: a draft shows a placeholder such as 【发文字号】 where one is unset.
+    Set them in ``params/<year>.yaml`` once they are decided. ``issue_date`` dates the 公示,
+    ``notice_date`` the 表彰通报 (two documents, two dates).
     """
 
     issuer: str | None = Field(default=None, max_length=200)
     issue_date: dt.date | None = None
+    notice_date: dt.date | None = None
+    gongshi_number: str | None = Field(default=None, max_length=100)
+    notice_number: str | None = Field(default=None, max_length=100)
+    addressees: str | None = Field(default=None, max_length=500)
+    cc: str | None = Field(default=None, max_length=500)
+    printer: str | None = Field(default=None, max_length=200)
+    print_date: dt.date | None = None
     publicity_start: dt.date | None = None
     publicity_end: dt.date | None = None
     objection_channel: str | None = Field(default=None, max_length=1000)
     source: str = "assumption"
 
-    @field_validator("issuer", "objection_channel")
+    @field_validator("issuer", "objection_channel", "gongshi_number", "notice_number", "addressees", "cc", "printer")
     @classmethod
     def _blank_is_unset(cls, value: str | None) -> str | None:
         return value.strip() or None if isinstance(value, str) else value

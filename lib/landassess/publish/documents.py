@@ -1,10 +1,11 @@
-"""Word drafts of the 公示 announcement and the 表彰通报 (SPEC 7.4), laid out per GB/T 9704-2012.
+"""Word drafts of the 公示 announcement and the 表彰通报 (SPEC 7.4, 8.4), 公文 per GB/T 9704-2012.
 
-Staff edit these drafts rather than retype them: A4, margins 37/35/28/26 mm, title 方正小标宋简体
-二号 (22 pt), body 仿宋_GB2312 三号 (16 pt), headings 黑体, 22 lines × 28 characters (a document grid
-and an exact line spacing of 28.95 pt), page numbers “— n —”. Fonts are referenced by name (the
-East Asian name set through ``w:eastAsia``), never embedded: Word and WPS use the installed
-official fonts.
+Staff edit these drafts rather than retype them. The page and every part of a 公文 — 版头 (red
+发文机关标志, 发文字号, red separator line), 主体 (title, 主送机关, body, 附件说明, 署名 centred over
+the 成文日期 with room for the seal) and 版记 (抄送, 印发机关 and 印发日期 between separator lines) —
+come from :mod:`landassess.publish.gbt9704`; this module decides what they say. The 公示公告 carries
+its list as 附件 (a table: 序号, 设区市, 县（市、区）, 拟命名称号, 备注); the 表彰通报 lists the final
+titles in its body.
 
 What they list (SPEC 7.3: a list meant for people shows the current status):
 
@@ -16,8 +17,10 @@ What they list (SPEC 7.3: a list meant for people shows the current status):
   left out and nobody moves up (不再增补). Units still 并列待定 are not named; a bracketed note asks
   the editor to settle them.
 
-The issuer, dates, 公示期 and the objection channel come from the ``documents`` parameters; an
-unset one is a 【placeholder】 to fill in. Nothing here reads the scores of single evaluators or
+The issuer, 发文字号, the two 成文日期 (``issue_date`` for the 公示, ``notice_date`` for the 通报),
+主送机关, 抄送, 印发机关 and 印发日期, 公示期 and the objection channel come from the ``documents``
+parameters; an unset one is a 【placeholder】 to fill in, and a parameter's own closing punctuation
+never doubles the sentence's. Nothing here reads the scores of single evaluators or
 any contact data of the counties: the drafts hold names, cities and titles only.
 
 This module builds the bytes from the year's facts; ``landassess.run.documents`` reads them from
@@ -26,7 +29,6 @@ the year folder and writes the files (publish never writes into a year folder by
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from collections.abc import Iterable
@@ -35,32 +37,17 @@ from dataclasses import dataclass
 import pandas as pd
 
 from landassess.params.models import Documents
-from landassess.publish.workbooks import restamp_zip
+from landassess.publish import gbt9704 as gw
+from landassess.publish.gbt9704 import LIST_STYLE, PENDING_STYLE, PLACEHOLDER, clause, date_zh
 
 DEMO_MARK = "【演示数据，非真实评估结果】"
-TITLE_FONT, BODY_FONT, HEADING_FONT, PAGE_NUMBER_FONT = "方正小标宋简体", "仿宋_GB2312", "黑体", "宋体"
-TITLE_PT, BODY_PT, PAGE_NUMBER_PT = 22, 16, 14
-LINE_PITCH_PT = 28.95
-"""Exact line spacing: 22 lines in the 225 mm text area (GB/T 9704 7.1)."""
-PAGE_MM = (210, 297)
-MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
-LINES_PER_PAGE, CHARS_PER_LINE = 22, 28
-LIST_STYLE, PENDING_STYLE = "名单", "待定名单"
-"""Paragraph styles of the listed units (titled, pending): an editor can restyle them at once."""
 ANNOUNCEMENT, COMMENDATION = "公示公告.docx", "表彰通报.docx"
 PLAN = "《江苏省土地执法模范县（市、区）创建活动方案》"
 UNITS = "县（市、区）"
-PLACEHOLDER = {
-    "issuer": "【发文机关】", "issue_date": "【成文日期】", "publicity": "【公示期起止日期】",
-    "objection_channel": "【异议受理电话、通信地址、电子邮箱】",
-}
 TITLES = (("model", "模范"), ("advanced", "先进"))
 NUMERALS = "一二三四五六七八九十"
-
-
-def date_zh(day: dt.date | None, placeholder: str) -> str:
-    """2026年3月10日 (Arabic numerals, GB/T 9704 7.3.5.2); the placeholder when unset."""
-    return f"{day.year}年{day.month}月{day.day}日" if day else placeholder
+__all__ = ["ANNOUNCEMENT", "COMMENDATION", "DEMO_MARK", "LIST_STYLE", "PENDING_STYLE", "PLACEHOLDER", "YearFacts",
+           "announcement_bytes", "commendation_bytes", "date_zh", "document_texts", "issuer_line", "publicity_period"]
 
 
 def publicity_period(settings: Documents) -> str:
@@ -112,156 +99,6 @@ def unit_label(row) -> str:
     return f"{row.city}{row.name}"
 
 
-# ----------------------------------------------------------------------------- layout (GB/T 9704)
-
-
-def _fonts(element, name: str, size: float | None = None, *, bold: bool | None = None) -> None:
-    """Set the font of a run or style by name, the East Asian name included (``w:eastAsia``)."""
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    rpr = element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attribute), name)
-    if size is not None:
-        rpr.sz_val = Pt(size)
-    if bold is not None:
-        rpr.b_val = bold
-
-
-def _grid(section) -> None:
-    """22 lines × 28 characters: the section's document grid (linePitch in twips, charSpace in 1/4096 pt)."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    sect = section._sectPr
-    grid = sect.find(qn("w:docGrid"))
-    if grid is None:
-        grid = OxmlElement("w:docGrid")
-        sect.append(grid)
-    text_width_pt = (PAGE_MM[0] - MARGINS_MM["left"] - MARGINS_MM["right"]) / 25.4 * 72
-    grid.set(qn("w:type"), "linesAndChars")
-    grid.set(qn("w:linePitch"), str(round(LINE_PITCH_PT * 20)))
-    grid.set(qn("w:charSpace"), str(round((text_width_pt / CHARS_PER_LINE - BODY_PT) * 4096)))
-
-
-def _page_number(footer, align) -> None:
-    """“— n —” in 宋体 四号 (GB/T 9704 7.5): a PAGE field between two dashes."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
-
-    paragraph = footer.paragraphs[0]
-    paragraph.alignment = align
-    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = Pt(PAGE_NUMBER_PT)
-    for part in ("— ", None, " —"):
-        run = paragraph.add_run(part or "1")
-        _fonts(run._r, PAGE_NUMBER_FONT, PAGE_NUMBER_PT)
-        if part is None:
-            field = OxmlElement("w:fldSimple")
-            field.set(qn("w:instr"), " PAGE ")
-            run._r.addprevious(field)
-            field.append(run._r)
-
-
-def _document():
-    """An empty A4 document with the margins, grid, styles and page numbers of GB/T 9704."""
-    from docx import Document
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.shared import Mm, Pt
-
-    document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Mm(PAGE_MM[0]), Mm(PAGE_MM[1])
-    section.top_margin, section.bottom_margin = Mm(MARGINS_MM["top"]), Mm(MARGINS_MM["bottom"])
-    section.left_margin, section.right_margin = Mm(MARGINS_MM["left"]), Mm(MARGINS_MM["right"])
-    section.header_distance, section.footer_distance = Mm(15), Mm(28)
-    _grid(section)
-    normal = document.styles["Normal"]
-    _fonts(normal.element, BODY_FONT, BODY_PT)
-    layout = normal.paragraph_format
-    layout.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    layout.line_spacing = Pt(LINE_PITCH_PT)
-    layout.space_before = layout.space_after = Pt(0)
-    layout.widow_control = True
-    for name in (LIST_STYLE, PENDING_STYLE):
-        style = document.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
-        style.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
-        _fonts(style.element, BODY_FONT, BODY_PT)
-    document.settings.odd_and_even_pages_header_footer = True
-    _page_number(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)  # odd pages: right (空一字)
-    _page_number(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)  # even pages: left
-    return document
-
-
-def _paragraph(document, text: str, *, font: str = BODY_FONT, size: float = BODY_PT, indent: bool = True,
-               align=None, style: str | None = None, bold: bool | None = None, right_chars: int = 0):
-    from docx.shared import Pt
-
-    paragraph = document.add_paragraph(style=style)
-    if align is not None:
-        paragraph.alignment = align
-    if indent and style is None:
-        paragraph.paragraph_format.first_line_indent = Pt(2 * BODY_PT)
-    if right_chars:
-        paragraph.paragraph_format.right_indent = Pt(right_chars * BODY_PT)
-    if text:
-        _fonts(paragraph.add_run(text)._r, font, size, bold=bold)
-    return paragraph
-
-
-def _heading(document, title: str, demo: bool) -> None:
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    if demo:
-        _paragraph(document, DEMO_MARK, font=HEADING_FONT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, title, font=TITLE_FONT, size=TITLE_PT, indent=False, align=WD_ALIGN_PARAGRAPH.CENTER)
-    _paragraph(document, "", indent=False)  # 标题下空一行
-
-
-def _section_heading(document, number: int, text: str) -> None:
-    _paragraph(document, f"{NUMERALS[number - 1]}、{text}", font=HEADING_FONT)
-
-
-def _list(document, units: pd.DataFrame, style: str, suffix=lambda row: "") -> None:
-    if units.empty:
-        _paragraph(document, "（无）", style=style)
-    for row in units.itertuples(index=False):
-        _paragraph(document, unit_label(row) + suffix(row), style=style)
-
-
-def _signature(document, settings: Documents) -> None:
-    """Issuer and date, right-aligned (成文日期右空四字; the issuer above it)."""
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-
-    _paragraph(document, "", indent=False)
-    _paragraph(document, "", indent=False)
-    _paragraph(document, settings.issuer or PLACEHOLDER["issuer"], indent=False,
-               align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
-    _paragraph(document, date_zh(settings.issue_date, PLACEHOLDER["issue_date"]), indent=False,
-               align=WD_ALIGN_PARAGRAPH.RIGHT, right_chars=4)
-
-
-def _bytes(document, year: int, title: str) -> bytes:
-    """The .docx bytes, the same for the same facts: fixed properties and zip entry dates."""
-    stamp = dt.datetime(year + 1, 1, 1)
-    properties = document.core_properties
-    properties.author = properties.last_modified_by = "landassess"
-    properties.title, properties.revision = title, 1
-    properties.created = properties.modified = stamp
-    properties.last_printed = stamp
-    package = document.part.package
-    for key, relationship in list(package.rels.items()):
-        if relationship.reltype.endswith("/thumbnail"):
-            del package.rels[key]  # the template's thumbnail of an empty page
-    raw = io.BytesIO()
-    document.save(raw)
-    return restamp_zip(raw.getvalue(), stamp)
-
-
 # ----------------------------------------------------------------------------- the two drafts
 
 
@@ -269,32 +106,53 @@ def _count_line(units: dict[str, pd.DataFrame], year: int) -> str:
     return "，".join(f"{len(units[tier])}个{UNITS}为{year}年度江苏省土地执法{zh}{UNITS}" for tier, zh in TITLES)
 
 
+def _section_heading(document, number: int, text: str) -> None:
+    gw.paragraph(document, f"{NUMERALS[number - 1]}、{text}", font=gw.HEADING_FONT)
+
+
+def _list(document, units: pd.DataFrame, style: str) -> None:
+    if units.empty:
+        gw.paragraph(document, "（无）", style=style)
+    for row in units.itertuples(index=False):
+        gw.paragraph(document, unit_label(row), style=style)
+
+
+def announcement_list(facts: YearFacts) -> list[list[str]]:
+    """The 公示's 附件 rows: 序号, 设区市, 县（市、区）, 拟命名称号, 备注 — 模范, 先进, then the pending ties."""
+    units, pending = titled_units(facts), pending_units(facts)
+    rows = [(row, f"土地执法{zh}{UNITS}", "") for tier, zh in TITLES for row in units[tier].itertuples(index=False)]
+    rows += [(row, "待定", f"并列第{row.rank}名，待评审委员会决定" if row.rank else "待评审委员会决定")
+             for row in pending.itertuples(index=False)]
+    return [[str(number), row.city, row.name, title, note] for number, (row, title, note) in enumerate(rows, start=1)]
+
+
 def announcement_bytes(facts: YearFacts) -> bytes:
-    """公示公告.docx: the provisional list as it stands, 公示期 and the objection channel."""
+    """公示公告.docx: the provisional list as it stands (附件), 公示期 and the objection channel."""
     year, settings = facts.year, facts.settings
     title = f"关于{year}年度江苏省土地执法模范{UNITS}和先进{UNITS}拟命名名单的公示"
+    attachment = f"{year}年度江苏省土地执法模范{UNITS}和先进{UNITS}拟命名名单"
     units, pending = titled_units(facts), pending_units(facts)
-    document = _document()
-    _heading(document, title, facts.is_demo)
-    _paragraph(document, f"根据{PLAN}，经县级申报、设区市推荐和省级评估，拟命名{_count_line(units, year)}，现予以公示。")
-    number = 0
-    for tier, zh in TITLES:
-        number += 1
-        _section_heading(document, number, f"土地执法{zh}{UNITS}（{len(units[tier])}个）")
-        _list(document, units[tier], LIST_STYLE)
+    document = gw.new_document(DEMO_MARK if facts.is_demo else None)
+    gw.masthead(document, settings.issuer, "", settings.gongshi_number)
+    gw.title(document, title)
+    gw.addressees(document, settings.addressees)
+    gw.paragraph(document, f"根据{PLAN}，经县级申报、设区市推荐和省级评估，拟命名{_count_line(units, year)}，"
+                           "现予以公示（名单见附件）。")
     if not pending.empty:
-        number += 1
-        _section_heading(document, number, f"并列待定单位（{len(pending)}个）")
-        _paragraph(document, "下列单位总分并列且跨越称号名额界线，待评审委员会决定后确定称号，决定结果另行公布：")
-        _list(document, pending, PENDING_STYLE, lambda row: f"（并列第{row.rank}名）" if row.rank else "")
-    _paragraph(document, f"公示期为{publicity_period(settings)}。公示期间，将按{PLAN}对部分拟命名单位进行实地查验；"
-                         "未通过查验或异议经查属实的，取消其命名资格，不再增补。")
-    _paragraph(document, f"公示期间，对上述拟命名单位有异议的，可通过以下方式向"
-                         f"{settings.issuer or PLACEHOLDER['issuer']}反映："
-                         f"{settings.objection_channel or PLACEHOLDER['objection_channel']}。"
-                         "反映情况应实事求是、具体详实；以单位名义反映的须加盖公章，以个人名义反映的须署真实姓名。")
-    _signature(document, settings)
-    return _bytes(document, year, title)
+        gw.paragraph(document, f"另有{len(pending)}个单位总分并列且跨越称号名额界线，待评审委员会决定后确定称号，"
+                               "决定结果另行公布（见附件“待定”）。")
+    gw.paragraph(document, f"公示期为{publicity_period(settings)}。公示期间，将按{PLAN}对部分拟命名单位进行实地查验；"
+                           "未通过查验或异议经查属实的，取消其命名资格，不再增补。")
+    channel = clause(settings.objection_channel) if settings.objection_channel else PLACEHOLDER["objection_channel"]
+    issuer = clause(settings.issuer) if settings.issuer else PLACEHOLDER["issuer"]
+    gw.paragraph(document, f"公示期间，对上述拟命名单位有异议的，可通过以下方式向{issuer}反映：{channel}。"
+                           "反映情况应实事求是、具体详实；以单位名义反映的须加盖公章，以个人名义反映的须署真实姓名。")
+    gw.attachment_note(document, [attachment])
+    gw.signature(document, settings.issuer, settings.issue_date)
+    gw.attachment_page(document, "附件", attachment)
+    gw.table(document, ["序号", "设区市", UNITS, "拟命名称号", "备注"], announcement_list(facts), [16, 24, 30, 48, 38])
+    gw.record(document, settings.cc, settings.printer, settings.print_date)
+    return gw.docx_bytes(document, year, title)
 
 
 def commendation_bytes(facts: YearFacts) -> bytes:
@@ -303,22 +161,24 @@ def commendation_bytes(facts: YearFacts) -> bytes:
     title = f"关于命名{year}年度江苏省土地执法模范{UNITS}和先进{UNITS}的通报"
     units, pending = titled_units(facts), pending_units(facts)
     disqualified = int((facts.results["status"] == "disqualified").sum())
-    document = _document()
-    _heading(document, title, facts.is_demo)
-    _paragraph(document, "各设区市自然资源和规划局：", indent=False)
+    document = gw.new_document(DEMO_MARK if facts.is_demo else None)
+    gw.masthead(document, settings.issuer, "文件", settings.notice_number)
+    gw.title(document, title)
+    gw.addressees(document, settings.addressees)
     checked = f"另有{disqualified}个拟命名单位经实地查验或异议核查被取消命名资格，按规定不再增补。" if disqualified else ""
-    _paragraph(document, f"根据{PLAN}，经县级申报、设区市推荐、省级评估、实地查验和社会公示，"
-                         f"决定命名{_count_line(units, year)}。{checked}")
-    _paragraph(document, "希望受到命名的单位珍惜荣誉，再接再厉，持续提升土地执法监管水平。各地要以先进为榜样，"
-                         "严格落实耕地保护责任，依法依规加强土地执法监管，推动全省土地执法工作再上新台阶。")
+    gw.paragraph(document, f"根据{PLAN}，经县级申报、设区市推荐、省级评估、实地查验和社会公示，"
+                           f"决定命名{_count_line(units, year)}。{checked}")
+    gw.paragraph(document, "希望受到命名的单位珍惜荣誉，再接再厉，持续提升土地执法监管水平。各地要以先进为榜样，"
+                           "严格落实耕地保护责任，依法依规加强土地执法监管，推动全省土地执法工作再上新台阶。")
     for number, (tier, zh) in enumerate(TITLES, start=1):
         _section_heading(document, number, f"土地执法{zh}{UNITS}（{len(units[tier])}个）")
         _list(document, units[tier], LIST_STYLE)
     if not pending.empty:
-        _paragraph(document, f"【编辑说明：另有{len(pending)}个单位仍为并列待定，未列入本通报；"
-                             "请待评审委员会决定并重新评估、定稿后再生成本通报，发文前删除本段。】")
-    _signature(document, settings)
-    return _bytes(document, year, title)
+        gw.paragraph(document, f"【编辑说明：另有{len(pending)}个单位仍为并列待定，未列入本通报；"
+                               "请待评审委员会决定并重新评估、定稿后再生成本通报，发文前删除本段。】")
+    gw.signature(document, settings.issuer, settings.notice_date)
+    gw.record(document, settings.cc, settings.printer, settings.print_date)
+    return gw.docx_bytes(document, year, title)
 
 
 def document_texts(data: bytes) -> Iterable[str]:

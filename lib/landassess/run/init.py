@@ -58,11 +58,18 @@ spot_check:
 
 # 公示与公文（landassess documents）：未填写的在 Word 文稿中显示为【占位】，填写后重新起草即可。
 documents:
-  issuer: null             # 发文机关署名，例如 江苏省自然资源厅
+  issuer: null             # 发文机关（版头的发文机关标志和落款的署名），例如 江苏省自然资源厅
+  gongshi_number: null     # 公示的发文字号，例如 苏自然资公〔{next}〕3号（〔〕是六角括号）
   issue_date: null         # 公示的成文日期，例如 {next}-02-20
   publicity_start: null    # 公示期开始，例如 {next}-02-21
   publicity_end: null      # 公示期结束，例如 {next}-02-27
   objection_channel: null  # 异议受理方式（受理部门、电话、通信地址、电子邮箱），按对外公布的原文填写
+  notice_number: null      # 表彰通报的发文字号，例如 苏自然资发〔{next}〕20号
+  notice_date: null        # 表彰通报的成文日期（定稿之后），例如 {next}-04-15
+  addressees: null         # 主送机关，例如 各设区市自然资源和规划局
+  cc: null                 # 抄送（版记），例如 自然资源部国家自然资源督察南京局
+  printer: null            # 印发机关（版记），例如 江苏省自然资源厅办公室
+  print_date: null         # 印发日期（版记），例如 {next}-04-16
 
 # 评委名单：评分表、汇总表按这里的顺序排列；collect 会把名单外的评分表列为问题。例如：
 #   evaluators: [评委甲, 评委乙, 评委丙]
