@@ -95,7 +95,7 @@ def _xml(path: Path) -> str:
 def test_the_announcement_is_written_and_the_commendation_refused_before_finalising(provisional):
     proc, out = provisional
     assert proc.returncode == 0, proc.stderr
-    assert (out / "公示公告.docx").is_file() and not (out / "表彰通报.docx").exists()
+    assert (out / "公示" / "公示公告.docx").is_file() and not (out / "表彰通报.docx").exists()
     assert "尚未定稿" in proc.stderr and "表彰通报" in proc.stderr
 
 
@@ -108,7 +108,7 @@ def test_asking_for_the_commendation_of_a_year_not_finalised_is_refused(golden_r
     assert sorted(p.name for p in out.iterdir()) == before
 
 
-@pytest.mark.parametrize("name", ["公示公告.docx", "表彰通报.docx"])
+@pytest.mark.parametrize("name", ["公示/公示公告.docx", "表彰通报.docx"])
 def test_page_setup_and_fonts_follow_gb_t_9704(finalised, name):
     document = Document(finalised / name)
     section = document.sections[0]
@@ -144,7 +144,7 @@ def _attachment(path: Path) -> list[list[str]]:
 def test_the_announcement_lists_the_titled_units_by_status_in_the_official_city_order(finalised):
     results = pd.read_csv(finalised / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     cities = load_divisions().cities
-    rows = _attachment(finalised / "公示公告.docx")
+    rows = _attachment(finalised / "公示" / "公示公告.docx")
     assert [row[0] for row in rows] == [str(n) for n in range(1, len(rows) + 1)]  # 序号
     for tier, zh in (("model", "模范"), ("advanced", "先进")):
         titled = results[results["status"] == tier].copy()
@@ -155,8 +155,8 @@ def test_the_announcement_lists_the_titled_units_by_status_in_the_official_city_
     assert [(row[1] + row[2], row[3], row[4]) for row in rows[-2:]] == [
         (n, "待定", "并列第6名，待评审委员会决定") for n in PENDING]
     assert [row[3] for row in rows] == ["土地执法模范县（市、区）"] * 2 + ["土地执法先进县（市、区）"] * 2 + ["待定"] * 2
-    text = "\n".join(p.text for p in Document(finalised / "公示公告.docx").paragraphs)
-    assert "海安市" not in text and "海安市" not in _xml(finalised / "公示公告.docx")  # 取消资格: never listed (SPEC 7.3)
+    text = "\n".join(p.text for p in Document(finalised / "公示" / "公示公告.docx").paragraphs)
+    assert "海安市" not in text and "海安市" not in _xml(finalised / "公示" / "公示公告.docx")  # 取消资格: never listed (SPEC 7.3)
     assert "拟命名2个县（市、区）为2025年度江苏省土地执法模范县（市、区），2个" in text and "另有2个单位总分并列" in text
     for placeholder in ("【公示期起止日期】", "【发文机关】", "【成文日期】", "【异议受理电话、通信地址、电子邮箱】",
                         "【发文字号】", "【主送机关】"):
@@ -172,7 +172,7 @@ def test_the_commendation_lists_the_final_titles_and_omits_the_disqualified_unit
     assert "江宁区" not in text and "并列待定" in text  # a pending tie is not named; the editor is told
 
 
-@pytest.mark.parametrize("name", ["公示公告.docx", "表彰通报.docx"])
+@pytest.mark.parametrize("name", ["公示/公示公告.docx", "表彰通报.docx"])
 def test_no_contact_data_and_no_evaluator_in_the_document_xml(finalised, name):
     xml = _xml(finalised / name)
     assert PHONE.findall(xml) == []
@@ -188,8 +188,10 @@ def test_drafts_are_listed_in_the_manifest_and_the_folder_stays_owned(finalised)
     from landassess.run.ownership import YEAR, check_owned
 
     manifest = json.loads((finalised / "manifest.json").read_text(encoding="utf-8"))
-    for name in ("公示公告.docx", "表彰通报.docx"):
-        assert manifest["outputs"][name] == hashlib.sha256((finalised / name).read_bytes()).hexdigest()
+    assert manifest["outputs"]["表彰通报.docx"] == hashlib.sha256((finalised / "表彰通报.docx").read_bytes()).hexdigest()
+    for name in ("公示/公示公告.docx", "公示/公示名单.xlsx"):  # the issued 公示: its own record (SPEC 8.4)
+        assert manifest["issued"]["files"][name] == hashlib.sha256((finalised / name).read_bytes()).hexdigest()
+    assert manifest["issued"]["results_sha256"] == hashlib.sha256((finalised / "results.csv").read_bytes()).hexdigest()
     assert check_owned(finalised, YEAR) == finalised.resolve()
     assert not [p for p in finalised.parent.iterdir() if ".tmp-" in p.name]
 
@@ -204,7 +206,7 @@ def test_a_foreign_folder_is_refused_and_left_untouched(golden_run, tmp_path):
     assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "results.csv"]
     other_year = _copy(golden_run, tmp_path)  # a landassess folder of 2025 is not 2024's
     proc = landassess("documents", "--year", "2024", "--out", str(other_year))
-    assert proc.returncode == 2 and not (other_year / "公示公告.docx").exists()
+    assert proc.returncode == 2 and not (other_year / "公示").exists()
 
 
 def test_parameters_fill_the_placeholders(golden_run, tmp_path):
@@ -215,7 +217,7 @@ def test_parameters_fill_the_placeholders(golden_run, tmp_path):
                       "  objection_channel: 书面材料寄送省厅执法监督局（南京市某路1号）\n", encoding="utf-8")
     proc = landassess("documents", "--year", "2025", "--out", str(out), "--params", str(params), "--only", "公示")
     assert proc.returncode == 0, proc.stderr
-    text = "\n".join(p.text for p in Document(out / "公示公告.docx").paragraphs)
+    text = "\n".join(p.text for p in Document(out / "公示" / "公示公告.docx").paragraphs)
     assert "公示期为2026年3月10日至2026年3月16日。" in text and "向江苏省自然资源厅反映：书面材料寄送" in text
     assert "江苏省自然资源厅\n2026年3月20日\n" in text  # 署名 over 成文日期, before the 附件
     # The other 公文 elements stay placeholders until they are set (SPEC 8.4).

@@ -13,6 +13,7 @@ documents) changes no result. A step of the guide that no longer works breaks th
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import os
 import re
@@ -212,7 +213,14 @@ def test_the_cycle_writes_what_the_guide_says(cycle):
     folder, log = cycle
     out = folder / "outputs" / str(YEAR)
     assert (out / "FINALIZED.json").is_file()  # 第 6 步
-    assert (out / "公示公告.docx").is_file() and (out / "表彰通报.docx").is_file()  # 第 7 步
+    assert (out / "表彰通报.docx").is_file()  # 第 7 步
+    # 第 5 步: the 公示 issued before the checks, kept as issued (its record names the results of that run).
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["issued"]["files"]) == ["公示/公示公告.docx", "公示/公示名单.xlsx"]
+    for name, digest in manifest["issued"]["files"].items():
+        assert hashlib.sha256((out / name).read_bytes()).hexdigest() == digest
+    assert manifest["issued"]["results_sha256"] != hashlib.sha256((out / "results.csv").read_bytes()).hexdigest()
+    assert any("公示已于" in output for command, output in log if output and "documents" in command)
     # 第 3 步: only the evaluators' sheets, in the order of params/<Y>.yaml.
     sheets = folder / "templates" / f"{YEAR}-评分表"
     assert sorted(p.name for p in sheets.iterdir()) == ["manifest.json", "评委评分表"]  # manifest: the folder is ours

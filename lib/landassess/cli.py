@@ -191,7 +191,8 @@ def cmd_documents(args: argparse.Namespace) -> int:
     drafted = write_documents(args.year, args.out or Path("outputs") / str(args.year), args.params, args.only)
     for note in drafted.notes:
         _print(note, error=True)
-    _print(f"已起草 {args.year} 年度文稿：" + "、".join(str(p) for p in drafted.written))
+    _print(f"已起草 {args.year} 年度文稿：" + "、".join(str(p) for p in drafted.written) if drafted.written
+           else f"{args.year} 年度没有需要起草的文稿（原因见上）。")
     return EXIT_OK
 
 

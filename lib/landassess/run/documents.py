@@ -7,6 +7,12 @@ dates, 公示期 and objection channel are the ``documents`` parameters as they 
 are made (``params/base.yaml``, ``params/<Y>.yaml``, then ``--params FILE``): they are usually
 fixed after the run.
 
+The 公示 is issued once (SPEC 8.4): the first ``documents`` that drafts it writes
+``公示/公示公告.docx`` with a copy of the year's ``公示名单.xlsx`` as ``公示/公示名单.xlsx``, and records
+their hashes, the time and the hash of the ``results.csv`` they were drafted from in the manifest
+(``issued``). Nothing rewrites or deletes them afterwards: a later ``documents`` says the 公示 is
+on record and drafts only the 通报; every run carries them over (:func:`versions.carry_issued`).
+
 The folder must be a landassess year folder (SPEC 7.1, :func:`check_owned`); the folder lock is
 held while writing. Each draft is written beside the folder first and moved in with one rename;
 the manifest lists the drafts with their hashes *before* they arrive, so that the folder is
@@ -30,8 +36,11 @@ from landassess.publish.documents import (
     announcement_bytes,
     commendation_bytes,
 )
+from landassess.run.versions import ISSUED_DIR, ISSUED_KEY
 
 KINDS = {"公示": ANNOUNCEMENT, "通报": COMMENDATION}
+LIST = "公示名单.xlsx"
+"""The year's 公示名单 (written by ``run``), copied into ``公示/`` when the 公示 is issued."""
 """``--only`` choices: the draft each one writes."""
 NEEDED = ("code", "name", "city", "status", "rank", "tier")
 
@@ -128,15 +137,22 @@ def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsF
             wanted.remove("通报")
         if "通报" in wanted:
             _check_finalized_results(out, year)
+        issued = _issued_record(out)
+        if "公示" in wanted and issued is not None:
+            drafted.notes.append(f"公示已于 {issued.get('issued_at', '（时间未记录）')} 发布，按发布时的原样保存在 "
+                                 f"{out / ISSUED_DIR}（公示公告.docx、公示名单.xlsx），不再重新起草；"
+                                 f"当前名单见 {out / '公示名单.xlsx'}，查验、异议后的变化见报告。")
+            wanted.remove("公示")
         facts = read_facts(out, year, params_file)
-        build = {"公示": announcement_bytes, "通报": commendation_bytes}
-        drafts = {KINDS[kind]: build[kind](facts) for kind in wanted}
+        drafts = {KINDS[kind]: commendation_bytes(facts) for kind in wanted if kind == "通报"}
+        gongshi = announcement_bytes(facts) if "公示" in wanted else None
         staging = make_staging(out)
         try:
-            _publish(out, staging, drafts)
+            _publish(out, staging, drafts, gongshi)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-        drafted.written = [out / name for name in drafts]
+        drafted.written = ([out / ISSUED_DIR / ANNOUNCEMENT, out / ISSUED_DIR / LIST] if gongshi else []) + \
+            [out / name for name in drafts]
     pending = int((facts.results["status"] == "tie_pending").sum())
     if pending:
         drafted.notes.append(f"注意：有 {pending} 个单位仍为并列待定；公示稿将其单列为待定，表彰通报不列入，"
@@ -144,13 +160,30 @@ def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsF
     return drafted
 
 
-def _publish(out: Path, staging: Path, drafts: dict[str, bytes]) -> None:
-    """List the drafts in the manifest, then move each one in with a single rename."""
+def _issued_record(out: Path) -> dict | None:
+    """The manifest's record of the issued 公示, or None when it has not been issued (or its folder is gone)."""
+    from landassess.run.ownership import read_manifest
+
+    record = (read_manifest(out) or {}).get(ISSUED_KEY)
+    if not (out / ISSUED_DIR).exists() and not os.path.islink(out / ISSUED_DIR):
+        return None
+    return record if isinstance(record, dict) else {}
+
+
+def _publish(out: Path, staging: Path, drafts: dict[str, bytes], gongshi: bytes | None = None) -> None:
+    """List the drafts in the manifest, then move each one in with a single rename.
+
+    With ``gongshi`` (the 公示 being issued), ``公示/`` is built in the staging folder — the draft and
+    a copy of the current 公示名单.xlsx — and moved in with one rename after the manifest records it.
+    """
     import hashlib
 
+    from landassess.clock import china_now
     from landassess.publish.provenance import manifest_text
 
-    for name in drafts:
+    if gongshi is not None and not (out / LIST).is_file():
+        raise DocumentsError(f"{out} 中没有 {LIST}，公示无法随名单一起发布；请重新运行 landassess run。")
+    for name in [*drafts, *([ISSUED_DIR] if gongshi else [])]:
         target = out / name
         if os.path.lexists(target) and (target.is_symlink() or not target.is_file()):
             raise UsageError(f"拒绝覆盖 {target}：它不是普通文件。")
@@ -160,7 +193,19 @@ def _publish(out: Path, staging: Path, drafts: dict[str, bytes]) -> None:
         outputs[name] = hashlib.sha256(data).hexdigest()
         (staging / name).write_bytes(data)
     manifest["outputs"] = dict(sorted(outputs.items()))
+    if gongshi is not None:
+        issued = staging / ISSUED_DIR
+        issued.mkdir()
+        (issued / ANNOUNCEMENT).write_bytes(gongshi)
+        shutil.copyfile(out / LIST, issued / LIST)
+        manifest[ISSUED_KEY] = {
+            "issued_at": china_now().isoformat(timespec="seconds"),
+            "results_sha256": sha256_file(out / "results.csv"),
+            "files": {f"{ISSUED_DIR}/{name}": sha256_file(issued / name) for name in (ANNOUNCEMENT, LIST)},
+        }
     (staging / "manifest.json").write_text(manifest_text(manifest), encoding="utf-8")
     os.replace(staging / "manifest.json", out / "manifest.json")
     for name in drafts:
         os.replace(staging / name, out / name)
+    if gongshi is not None:
+        os.replace(staging / ISSUED_DIR, out / ISSUED_DIR)

@@ -36,10 +36,10 @@ MANIFEST = "manifest.json"
 GENERATOR = "landassess"
 YEAR, NOTICES, TEMPLATES, ROOT = "year", "notices", "templates", "root"
 KIND_ZH = {YEAR: "年度输出文件夹", NOTICES: "补正通知文件夹", TEMPLATES: "模板文件夹", ROOT: "输出根文件夹"}
-YEAR_EXTRAS = frozenset({MANIFEST, "FINALIZED.json", "versions", "results.csv", "report.html", "report.pdf",
+YEAR_EXTRAS = frozenset({MANIFEST, "FINALIZED.json", "versions", "公示", "results.csv", "report.html", "report.pdf",
                          "assessment.ipynb", "公示名单.xlsx", "problems.csv", "results.xlsx"})
 """Entries a year folder holds besides the output files its manifest lists: the lock record, the
-versions, and the files a year writes (a folder written by the notebook run by hand in round one
+versions, the issued 公示, and the files a year writes (a folder written by the notebook run by hand in round one
 has a manifest without the list of outputs)."""
 HARMLESS = frozenset({".gitkeep", ".DS_Store", "Thumbs.db", "desktop.ini"})
 """Placeholders and files the operating system leaves in folders (Explorer writes desktop.ini)."""

@@ -19,6 +19,10 @@ from landassess.paths import sha256_file
 
 LOCK_FILE = "FINALIZED.json"
 VERSIONS_DIR = "versions"
+ISSUED_DIR = "公示"
+"""The 公示 as issued (SPEC 8.4): 公示公告.docx and 公示名单.xlsx, written once by ``documents``."""
+ISSUED_KEY = "issued"
+"""The manifest's record of the issued 公示: its files' hashes, when, and the results it was issued from."""
 
 
 class FinalizeError(InputError):
@@ -81,6 +85,7 @@ def carry_over(old: Path, new: Path, *, archive_current: bool) -> str | None:
     old, new = Path(old), Path(new)
     if (old / VERSIONS_DIR).is_dir() and not (old / VERSIONS_DIR).is_symlink():
         shutil.copytree(old / VERSIONS_DIR, new / VERSIONS_DIR, dirs_exist_ok=True, symlinks=True)
+    carry_issued(old, new)
     if not archive_current:
         return None
     (new / VERSIONS_DIR).mkdir(exist_ok=True)
@@ -91,6 +96,28 @@ def carry_over(old: Path, new: Path, *, archive_current: bool) -> str | None:
         if item.name != VERSIONS_DIR and item.is_file() and not item.is_symlink():
             shutil.copy2(item, target / item.name)
     return label
+
+
+def carry_issued(old: Path, new: Path) -> bool:
+    """Keep the issued 公示 (``公示/`` and its manifest record) in the new folder, untouched; True if there was one.
+
+    Nothing ever rewrites or deletes what was published: every run, re-issue and ``finalize``
+    carries it over as it is, like ``versions/``.
+    """
+    from landassess.publish.provenance import manifest_text
+    from landassess.run.ownership import read_manifest
+
+    source = Path(old) / ISSUED_DIR
+    if not source.is_dir() or source.is_symlink():
+        return False
+    shutil.copytree(source, Path(new) / ISSUED_DIR, symlinks=True)
+    record = (read_manifest(Path(old)) or {}).get(ISSUED_KEY)
+    manifest_path = Path(new) / "manifest.json"
+    if record and manifest_path.is_file():
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest[ISSUED_KEY] = record
+        manifest_path.write_text(manifest_text(manifest), encoding="utf-8")
+    return True
 
 
 def reissue(new: Path, year: int) -> dict:
