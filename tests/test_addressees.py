@@ -162,6 +162,17 @@ def test_a_look_alike_name_does_not_undo_a_recusal(planted):
     assert [(p.value, p.row) for p in unknown] == [("评委丁", 3)]  # said, located, never silent
 
 
+def test_every_notice_prints_on_a4_with_its_title_rows_repeated_and_page_numbers(planted):
+    """SPEC 8.4: a notice is printed and sent; its title, intro and header (rows 1–3) head every page."""
+    _, notices, _ = planted
+    for path in notices.glob("*.xlsx"):
+        sheet = load_workbook(path).active
+        assert str(sheet.page_setup.paperSize) == "9", path.name  # A4
+        assert sheet.page_setup.orientation == "landscape" and int(sheet.page_setup.fitToWidth) == 1, path.name
+        assert sheet.print_title_rows == "$1:$3", path.name
+        assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页", path.name
+
+
 def test_the_validation_text_counts_notices_per_addressee(planted):
     _, _, text = planted
     assert "已生成 6 份补正通知" in text  # 1 county, 4 cities, 1 evaluator

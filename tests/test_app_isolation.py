@@ -150,7 +150,8 @@ def test_it_listens_on_127_0_0_1_only(hostile_app):
 
 
 @pytest.mark.parametrize("path", ["/", "/voila/render/workbench.ipynb", "/voila/files/workbench.ipynb",
-                                  f"/landassess/report/{YEAR}/report.html", "/api/kernels", "/tree"])
+                                  f"/landassess/report/{YEAR}/report.html", "/api/kernels", "/tree",
+                                  f"/landassess/files/outputs/{YEAR}/results.csv"])
 def test_every_route_asks_for_the_token(hostile_app, path):
     code = _status(f"http://{HOST}:{hostile_app['port']}{path}")
     assert code in (302, 403, 404), (path, code)  # a redirect to the login page, refused, or absent

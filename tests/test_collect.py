@@ -193,6 +193,26 @@ def test_round_trip_through_the_command_line(tmp_path, monkeypatch):
     assert _mismatches(expected, run_assessment(2025, data, GOLDEN_PARAMS, as_of=AS_OF).results()) == []
 
 
+def test_the_collection_report_prints_on_a4_and_fits_its_paths(returned, tmp_path):
+    """收集情况.xlsx (SPEC 8.2, 8.4): every sheet titled, its header repeated on each page, page numbers."""
+    _, data = _collect(returned, tmp_path)
+    book = load_workbook(data / "收集情况.xlsx")
+    assert book.sheetnames == ["交回情况", "县级单位", "设区市", "评委×县", "问题"]
+    for sheet in book.worksheets:
+        assert sheet["A1"].value == f"2025 年度材料收集情况 — {sheet.title}"
+        assert str(sheet.page_setup.paperSize) == "9" and sheet.page_setup.orientation == "landscape"
+        assert sheet.print_title_rows == "$2:$2", sheet.title
+        assert sheet.oddFooter.center.text == "第 &P 页，共 &N 页", sheet.title
+    returns = book["交回情况"]
+    header = [c.value for c in returns[2]]
+    files = [row[header.index("文件")] for row in returns.iter_rows(min_row=3, values_only=True)]
+    assert KUNSHAN_FILE in files
+    # 县级申报材料/320583-昆山市-申报材料.xlsx: 13 CJK characters × 2 + 14 others = 40, plus a margin of 2;
+    # the column (width 18 before) is at least that wide, and at most the cap of 60.
+    width = returns.column_dimensions[chr(ord("A") + header.index("文件"))].width
+    assert 42 <= width <= 60
+
+
 # ----------------------------------------------------------------------------- 2. planted problems
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -63,6 +64,12 @@ def test_run_stacks_the_files_and_records_them(department, capsys):
     report = (out / "report.html").read_text(encoding="utf-8")
     assert "params/2024.yaml" in report and _sha(department / "params" / "2024.yaml") in report
     assert str(department) not in report  # the report names the files, not the department's full path
+    # Issue 19: each value with the file that set it last (the fixture's three files, by hand).
+    cells = re.sub(r"</?span[^>]*>", "", report)
+    for name, value, source in [("公开随机种子", "2024-公示-01", "params/2024.yaml"), ("抽取数量", "2", "tmp_path/extra.yaml"),
+                                ("发文机关", "江苏省自然资源厅", "params/base.yaml"), ("模范名额", "10", "软件默认参数")]:
+        source = source.replace("tmp_path", department.name)
+        assert re.search(rf"<td[^>]*>{name}</td><td[^>]*>{value}</td><td[^>]*>{source}</td>", cells), name
     # The draw used the year's seed: two units drawn.
     results = (out / "results.csv").read_text(encoding="utf-8").splitlines()
     header = results[0].split(",")

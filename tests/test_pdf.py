@@ -134,7 +134,8 @@ def test_every_veto_is_printed_with_its_clause(printed, pdf_text):
     assert {VETOES[v].clause for v in vetoes} == {"七(一)1", "七(一)2", "七(一)3"}
     for veto in vetoes:
         assert f"{VETOES[veto].long_zh}（{VETOES[veto].clause}）" in pdf_text, veto
-    assert "生效参数" in pdf_text and "cultivated_ratio_threshold" in pdf_text  # the collapsed parameters too
+    # The parameters used, as a table in words (issue 19): the ratio threshold 0.15 of params/base.yaml.
+    assert "本次使用的参数" in pdf_text and "违法占用耕地比例否决线（含）" in pdf_text and "0.15（15%）" in pdf_text
 
 
 @pytest.mark.browser

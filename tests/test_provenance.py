@@ -92,9 +92,11 @@ def test_the_report_shows_what_the_manifest_holds(golden_run):
     manifest, section, _ = golden_run
     assert set(re.findall(r"\b[0-9a-f]{64}\b", section)) == {
         e["sha256"] for e in [*manifest["inputs"].values(), *manifest["parameter_files"]]}
-    assert "<td>软件默认参数（params/base.yaml）</td>" in section and "<td>2025/params.yaml</td>" in section
+    rows = _rows(section)
+    assert ["参数文件（依次生效）", "软件默认参数（params/base.yaml）", manifest["parameter_files"][0]["sha256"]] in rows
+    assert ["参数文件（依次生效）", "2025/params.yaml", manifest["parameter_files"][1]["sha256"]] in rows
     for entry in manifest["inputs"].values():
-        assert f"<td>{entry['file']}</td><td>{entry['sha256']}</td>" in section
+        assert any(row[1:] == [entry["file"], entry["sha256"]] for row in rows), entry
     software = dict(manifest["software"])
     assert f"Python {software.pop('python')}" in section
     for package, version in software.items():
@@ -102,7 +104,17 @@ def test_the_report_shows_what_the_manifest_holds(golden_run):
     commit = manifest["commit"][:12] if manifest["commit"] else "（不在 git 仓库中）"
     assert f"代码版本（git）：<span class='la-mono'>{commit}</span>" in section
     assert "<b>2026-03-01</b>" in section
-    assert "seed: golden-2025" in section  # the resolved parameters, as YAML
+    # The parameters used, in words with the file each came from (issue 19), not a YAML dump:
+    # tests/golden/2025/params.yaml sets the seed golden-2025.
+    assert "<pre" not in section and "seed:" not in section
+    assert ["公开随机种子", "golden-2025", "2025/params.yaml", "spot_check.seed"] in rows
+    assert "完整参数见 manifest.json 的 parameters" in section
+
+
+def _rows(section: str) -> list[list[str]]:
+    """Each table row of ``section`` as its cells' texts (tags removed)."""
+    return [[re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, re.S)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", section, re.S)]
 
 
 def test_the_manifest_is_built_once_per_assessment(monkeypatch, tmp_path):

@@ -195,7 +195,8 @@ def test_write_year_outputs_without_a_folder_uses_a_scratch_folder(golden_assess
     monkeypatch.setattr(tempfile, "tempdir", str(scratch_root))
     monkeypatch.chdir(ROOT)  # as from JupyterLab opened in the repository: the cwd is not used
     written = write_year_outputs(golden_assessment, output_dir)
-    assert set(written) == {"results.csv", "results.xlsx", "publicity.xlsx", "problems.csv", "manifest.json"}
+    assert set(written) == {"results.csv", "results.xlsx", "publicity.xlsx", "committee.xlsx", "problems.csv",
+                            "manifest.json"}
     folders = {path.parent for path in written.values()}
     assert len(folders) == 1
     folder = folders.pop()

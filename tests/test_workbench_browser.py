@@ -222,8 +222,8 @@ def expected():
     official = bench.model_quota.value
     assert SAME in bench.whatif_changes.value
     bench.model_quota.value = official - 1
-    rows = re.findall(r"<tr><td>(.*?)</td></tr>", bench.whatif_changes.value)
-    rows = [tuple(html.unescape(cell) for cell in row.split("</td><td>")) for row in rows]
+    rows = re.findall(r"<tr><td[^>]*>(.*?)</td></tr>", bench.whatif_changes.value)
+    rows = [tuple(html.unescape(re.sub(r"<[^>]+>", "", cell)) for cell in re.split(r"</td><td[^>]*>", row)) for row in rows]
     assert any(row[-1] == "模范 → 先进" for row in rows), rows
     return official, rows
 

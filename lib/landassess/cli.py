@@ -20,6 +20,7 @@ from landassess.run.arguments import ChineseParser as _ChineseParser
 from landassess.run.arguments import as_of as _as_of
 from landassess.run.arguments import jobs as _jobs
 from landassess.run.arguments import names as _names
+from landassess.run.arguments import reason as _reason
 from landassess.run.arguments import year as _year
 from landassess.run.arguments import year_range as _year_range
 
@@ -57,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="输出文件夹（默认 outputs/<Y>/）；只有整个运行成功才替换其中旧文件")
     run.add_argument("--force", action="store_true",
                      help="覆盖已定稿的年度：原结果保留为 versions/vN，新报告列出与原版本的差异，新结果仍为定稿")
+    run.add_argument("--reason", type=_reason, default="", metavar="原因",
+                     help="与 --force 一起用：重新出具的原因（如“异议成立，见省厅复核意见”），记入 FINALIZED.json 和报告")
     run.add_argument("--as-of", type=_as_of, help=AS_OF_HELP)
     run.add_argument("--pdf", action="store_true", help=PDF_HELP)
 
@@ -150,8 +153,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     data = args.data or Path("data") / str(args.year)
     out = args.out or Path("outputs") / str(args.year)
+    if args.reason and not args.force:
+        raise UsageError("--reason 只用于重新出具已定稿的年度，请与 --force 一起使用。")
     _print(f"评估 {args.year} 年度：输入 {data}，参数 {'、'.join(map(str, args.params)) if args.params else '默认'}，输出 {out}")
-    result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of, pdf=args.pdf)
+    result = run_year(args.year, data, out, args.params, force=args.force, as_of=args.as_of, pdf=args.pdf,
+                      reason=args.reason)
     written = ["results.csv", "report.html"] + (["report.pdf"] if (result.out / "report.pdf").is_file() and args.pdf else [])
     _print(f"完成（{result.seconds:.1f} 秒）：" + "、".join(str(result.out / name) for name in written))
     for warning in result.warnings:
@@ -178,7 +184,10 @@ def cmd_finalize(args: argparse.Namespace) -> int:
     from landassess.run.versions import finalize
 
     out = args.out or Path("outputs") / str(args.year)
-    record = finalize(out, args.year)
+    warnings: list[str] = []
+    record = finalize(out, args.year, warnings)
+    for warning in warnings:
+        _print(warning, error=True)
     if record.get("reissued"):
         _print(f"{args.year} 年度（重新出具的第 {record['version']} 版）已是定稿状态。")
     _print(f"{args.year} 年度已定稿（第 {record['version']} 版，results.csv sha256 {record['results_sha256'][:16]}…）")
@@ -207,48 +216,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from landassess.divisions import load_divisions
-    from landassess.params import load_params
-    from landassess.publish import return_forms
-    from landassess.publish.forms import write_templates
-    from landassess.run.ownership import TEMPLATES, OwnedFolder, carry_listed
+    from landassess.run.templates import write_evaluator_sheets, write_forms
 
     out = args.out or Path("templates") / str(args.year)
-    params = load_params(args.year, args.params)
-    divisions = load_divisions(params.divisions.file)
-    plan = None
-    if args.data:
-        plan = return_forms.score_sheet_plan(args.data, args.year, params, divisions, args.evaluators or ())
-        if not plan[1]:
-            raise UsageError("没有评委名单：请用 --evaluators 给出（如 --evaluators 评委甲,评委乙）")
-    if plan is not None:  # SPEC 8.3: the evaluators' sheets only, beside what the folder already holds
-        return _score_sheets_only(out, args, params, plan)
-    parts = {"县级申报材料": return_forms.write_county_forms, "设区市推荐名单": return_forms.write_city_forms}
-    with OwnedFolder(out, TEMPLATES) as folder:
-        paths = write_templates(folder.path, args.year, divisions)
-        counts = {}
-        for name, write in parts.items():
-            (folder.path / name).mkdir()
-            counts[name] = len(write(folder.path / name, args.year, divisions, params))
-        kept = carry_listed(folder, exclude={p.name for p in paths} | set(parts))
-        folder.commit(manifest_files=[p.name for p in paths] + list(counts) + kept, year=args.year)
-    _print(f"已生成模板（{folder.out}）：" + "；".join(f"{name} {n} 份" for name, n in counts.items())
-           + "；通用表格：" + "、".join(p.name for p in paths))
-    return EXIT_OK
-
-
-def _score_sheets_only(out: Path, args: argparse.Namespace, params, plan) -> int:
-    from landassess.publish import return_forms
-    from landassess.run.ownership import TEMPLATES, OwnedFolder, carry_listed
-
-    sheets = "评委评分表"
-    with OwnedFolder(out, TEMPLATES, protect=[args.data]) as folder:
-        kept = carry_listed(folder, exclude={sheets})
-        (folder.path / sheets).mkdir()
-        count = len(return_forms.write_score_sheets(folder.path / sheets, args.year, params, *plan))
-        folder.commit(manifest_files=[*kept, sheets], year=args.year)
-    _print(f"已生成评委评分表 {count} 份（{folder.out / sheets}）；回避的县在各自的评分表中置灰并锁定。"
-           + (f"该文件夹中原有的 {'、'.join(kept)} 保持不变。" if kept else ""))
+    if args.data:  # SPEC 8.3: the evaluators' sheets only, beside what the folder already holds
+        _print(write_evaluator_sheets(args.year, out, args.data, args.params, args.evaluators or ()))
+    else:
+        _print(write_forms(args.year, out, args.params))
     return EXIT_OK
 
 
@@ -297,7 +271,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_app(args: argparse.Namespace) -> int:
     from landassess.run.app import launch
 
-    return launch(args.data_root, args.out_root, args.year, args.params, args.port, not args.no_browser)
+    return launch(args.root, args.data_root, args.out_root, args.year, args.params, args.port, not args.no_browser)
 
 
 EXIT_FOR_ERROR = (

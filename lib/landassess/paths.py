@@ -16,6 +16,8 @@ from typing import Union
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = PACKAGE_DIR / "data"
 TEMPLATES_DIR = PACKAGE_DIR / "templates"
+LOCK_FILE = "FINALIZED.json"
+"""A finalised year's record in its output folder (:mod:`landassess.run.versions`)."""
 """The nbconvert and Jinja templates of the report, the index page and the app."""
 
 

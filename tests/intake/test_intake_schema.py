@@ -53,7 +53,7 @@ def test_only_the_free_text_columns_are_notes():
     notes = {(s.name, c.name) for s in TABLES.values() for c in s.columns if c.is_note}
     assert notes == {("declarations", "contact"), ("declarations", "phone"), ("land_stats", "source"),
                      ("veto_events", "reference"), ("veto_events", "description"), ("bonus_events", "title"),
-                     ("decisions", "decided_by")}
+                     ("decisions", "decided_by"), ("decisions", "basis")}
 
 
 def test_acts_of_the_city_and_the_committee_never_make_a_county_incomplete():

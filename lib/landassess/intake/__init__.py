@@ -97,7 +97,7 @@ class YearInputs:
     file_hashes: dict[str, str] = field(default_factory=dict)
     is_demo: bool = False
     demo_label: str = ""
-    locators: dict = field(default_factory=dict)  # file name → where collect read its rows
+    locators: dict = field(default_factory=dict)  # file name → SourceLocator: where collect read its rows
     doubtful: frozenset[str] = frozenset()  # counties whose returns wait for 收集确认.csv (SPEC 8.2)
 
     def table(self, name: str) -> pd.DataFrame:
@@ -107,6 +107,11 @@ class YearInputs:
         """The problem located in the returned workbook its row was collected from (or unchanged)."""
         locate = self.locators.get(problem.file)
         return locate(problem) if locate is not None else problem
+
+    def row_source(self, file: str, row: int | None) -> dict[str, str] | None:
+        """Where ``collect`` read line ``row`` of ``file`` (its source columns), or ``None`` for a typed row."""
+        locate = self.locators.get(file)
+        return locate.rows.get(row) if locate is not None and row is not None else None
 
 
 def load_year(folder: Path, year: int, params: Params, divisions: Divisions,

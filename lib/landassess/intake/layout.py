@@ -200,6 +200,17 @@ SOURCE_COLUMNS = ("source_file", "source_sheet", "source_row", "source_cells")
 """The last columns of a table written by ``landassess collect``: where each row was read."""
 
 
+def source_cell(source: dict[str, str], column: str) -> str:
+    """The sender's cell of ``column`` in a collected row (``D4``), or "" when its sheet has no such column.
+
+    ``source`` holds :data:`SOURCE_COLUMNS`; ``source_cells`` maps column names to letters
+    (``code=A;name=B;declared_on=D``), ``source_row`` is the row in the sender's sheet.
+    """
+    letters = dict(part.split("=", 1) for part in (source.get("source_cells") or "").split(";") if "=" in part)
+    letter, row = letters.get(column, ""), (source.get("source_row") or "").strip()
+    return f"{letter}{row}" if letter and row.isdigit() else ""
+
+
 def _take_sources(raw: RawTable) -> None:
     """Move ``collect``'s source columns (the last four) out of the table into ``raw.sources``."""
     labels = [str(label).strip() for label in raw.header]

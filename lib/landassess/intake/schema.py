@@ -115,6 +115,8 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
         Column("decided_by", "决定人", False, ("决定机构",), parser=v.parse_text, is_note=True),
         Column("decided_on", "日期", False, ("决定日期",), parser=v.parse_date, affects=False, invalidates=False,
                checks=(checks.not_in_future("decided_on", "决定日期", affects=False, invalidates=False),)),
+        # Where the decision was taken from, e.g. 评分汇总表 待定并列 第4行 (SPEC 8.4): free text, shown in the report.
+        Column("basis", "依据", False, ("决定依据",), parser=v.parse_text, is_note=True),
     ), optional=True, checks=(checks.no_duplicates(["code"], "评审决定", compare=["decision"], affects=False),)),
     # 回避 (SPEC 7.4): an evaluator's scores for a county (or a whole city) are not used.
     TableSpec("recusals", (

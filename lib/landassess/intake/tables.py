@@ -8,7 +8,7 @@ Year-level problems (a missing required column, no data rows, no row naming a co
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
@@ -18,7 +18,7 @@ from landassess.intake import values as v
 from landassess.intake.cells import _Context, base_frame, cells_of, parse_codes, parse_declared
 from landassess.intake.columns import TableSpec
 from landassess.intake.files import column_letter, fatal
-from landassess.intake.layout import read_raw_table
+from landassess.intake.layout import read_raw_table, source_cell
 from landassess.intake.scores import criterion_lookup, criterion_of_label
 from landassess.params import Params
 from landassess.problems import InputError, Problem
@@ -53,7 +53,7 @@ def empty_table(name: str) -> pd.DataFrame:
     """An optional table that is absent: no rows, the parsed columns."""
     columns = {
         "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
-        "decisions": ["code", "decision", "reason", "decided_by", "decided_on"],
+        "decisions": ["code", "decision", "reason", "decided_by", "decided_on", "basis"],
         "recusals": ["evaluator", "code", "city", "reason"],
         "scores": ["evaluator", "code", "criterion", "score"],
     }[name]
@@ -107,31 +107,41 @@ def read_table(found: Path, spec: TableSpec, problems: list[Problem], divisions:
     return table
 
 
-def source_locator(raw, spec: TableSpec):
-    """For a table written by ``collect``: a function locating a problem in the sender's workbook.
+def source_locator(raw, spec: TableSpec) -> SourceLocator:
+    """For a table written by ``collect``: a :class:`SourceLocator` of its rows in the senders' workbooks."""
+    return SourceLocator(
+        file_name=raw.file.name,
+        rows={int(r): source for r, source in zip(raw.rows, raw.sources, strict=True)},
+        names={c.zh: c.name for c in spec.columns} | {
+            label: raw.mapping[p] for p, label in enumerate(raw.header) if p in raw.mapping},
+        labels={c.name: c.zh for c in spec.columns})
 
-    A problem on a row of the collected table (from intake or from a rule) is moved to the file,
-    sheet and cell the row was read from, so the 补正通知 cites the county's own file and cell,
-    not a row of the merged table (SPEC 7.4). Other problems are returned unchanged.
+
+@dataclass(frozen=True)
+class SourceLocator:
+    """Where each row of a table written by ``collect`` was read: file, sheet and row in the sender's workbook.
+
+    Called with a problem on a row of the collected table (from intake or from a rule), it moves
+    the problem to the file, sheet and cell the row was read from, so the 补正通知 cites the
+    county's own file and cell, not a row of the merged table (SPEC 7.4); other problems are
+    returned unchanged. ``rows`` (row of the collected table → its :data:`SOURCE_COLUMNS`) lets
+    the report cite the same cells.
     """
-    by_row = {int(r): source for r, source in zip(raw.rows, raw.sources, strict=True)}
-    names = {c.zh: c.name for c in spec.columns} | {
-        label: raw.mapping[p] for p, label in enumerate(raw.header) if p in raw.mapping}
-    labels = {c.name: c.zh for c in spec.columns}
-    file_name = raw.file.name
 
-    def locate(problem: Problem) -> Problem:
-        source = by_row.get(problem.row) if problem.file == file_name and problem.row is not None else None
+    file_name: str
+    rows: dict[int, dict[str, str]]
+    names: dict[str, str]  # column label (Chinese or as in the header) → column name
+    labels: dict[str, str]  # column name → Chinese label
+
+    def __call__(self, problem: Problem) -> Problem:
+        source = self.rows.get(problem.row) if problem.file == self.file_name and problem.row is not None else None
         if not source or not source.get("source_file"):
             return problem
-        name = names.get(problem.column, "")
-        letters = dict(part.split("=", 1) for part in source.get("source_cells", "").split(";") if "=" in part)
-        letter, row = letters.get(name, ""), source.get("source_row", "")
+        name = self.names.get(problem.column, "")
+        row = source.get("source_row", "")
         return replace(problem, file=source["source_file"], sheet=source.get("source_sheet", ""),
-                       row=int(row) if row.isdigit() else None, cell=f"{letter}{row}" if letter and row else "",
-                       column=labels.get(name, problem.column))
-
-    return locate
+                       row=int(row) if row.isdigit() else None, cell=source_cell(source, name),
+                       column=self.labels.get(name, problem.column))
 
 
 def _flag_unreliable_rows(ctx: _Context, table: pd.DataFrame) -> None:

@@ -12,6 +12,7 @@ wording); this module loads, merges and validates.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +48,7 @@ __all__ = [
     "TieBreak", "Trim", "Vetoes",
     "ParamsFiles", "confined_path", "deep_merge", "department_files", "load_params", "override_files",
     "parameter_files", "params_as_dict", "read_yaml",
-    "validate_params",
+    "validate_params", "value_sources",
 ]
 
 MAX_ERROR_LINES = 20
@@ -101,14 +102,27 @@ def load_params(year: int, params_file: ParamsFiles = None, root: Path | None = 
     return validate_params(merged, sources)
 
 
-def _record_sources(data: dict[str, Any], source: tuple[int, Path], prefix: tuple[Any, ...],
-                    sources: Sources) -> None:
+def _record_sources(data: dict[str, Any], source: Any, prefix: tuple[Any, ...], sources: dict) -> None:
     """Remember which file set each key (a later file wins), to name it in messages."""
     for key, value in data.items():
         where = (*prefix, key)
         sources[where] = source
         if isinstance(value, dict):
             _record_sources(value, source, where, sources)
+
+
+def value_sources(layers: Iterable[tuple[Any, dict[str, Any]]]) -> dict[str, Any]:
+    """Dotted key → the label of the last layer that sets it, for ``(label, mapping)`` layers in applied order.
+
+    The layers are the parameter files as :func:`load_params` stacks them (SPEC 8.0: a later file
+    overrides an earlier one, key by key; a list or a value is set whole, as :func:`deep_merge`
+    does). Every key is listed, groups (``tiers``, ``tiers.model``) as well as values
+    (``tiers.model.quota``); a key no layer sets is absent (its value is the model's default).
+    """
+    sources: dict[tuple[Any, ...], Any] = {}
+    for label, data in layers:
+        _record_sources(data, label, (), sources)
+    return {dotted_key(key): label for key, label in sources.items()}
 
 
 def _source_of(loc: tuple[Any, ...], sources: Sources) -> Path | None:

@@ -39,6 +39,7 @@ import pandas as pd
 from landassess.params.models import Documents
 from landassess.publish import gbt9704 as gw
 from landassess.publish.gbt9704 import LIST_STYLE, PENDING_STYLE, PLACEHOLDER, clause, date_zh
+from landassess.vocabulary import STATUS_ZH, TIER_ZH
 
 DEMO_MARK = "【演示数据，非真实评估结果】"
 ANNOUNCEMENT, COMMENDATION = "公示公告.docx", "表彰通报.docx"
@@ -47,7 +48,8 @@ UNITS = "县（市、区）"
 TITLES = (("model", "模范"), ("advanced", "先进"))
 NUMERALS = "一二三四五六七八九十"
 __all__ = ["ANNOUNCEMENT", "COMMENDATION", "DEMO_MARK", "LIST_STYLE", "PENDING_STYLE", "PLACEHOLDER", "YearFacts",
-           "announcement_bytes", "commendation_bytes", "date_zh", "document_texts", "issuer_line", "publicity_period"]
+           "announcement_bytes", "commendation_bytes", "current_title", "date_zh", "document_texts", "issuer_line",
+           "publicity_period"]
 
 
 def publicity_period(settings: Documents) -> str:
@@ -62,6 +64,19 @@ def issuer_line(settings: Documents) -> str:
     return (f"发布单位：{settings.issuer or PLACEHOLDER['issuer']}　　"
             f"发布日期：{date_zh(settings.issue_date, PLACEHOLDER['issue_date'])}　　"
             f"公示期：{publicity_period(settings)}")
+
+
+def current_title(status: str, tier: object, pending_between: str = "") -> str:
+    """What a list meant for people shows for a ranked unit: its current status (SPEC 7.3).
+
+    模范/先进 only for a unit whose status is ``model``/``advanced``; a disqualified unit shows
+    取消资格 (never its provisional title), a pending tie 并列待定, anything else its status.
+    """
+    if status in ("model", "advanced"):
+        return TIER_ZH[status]
+    if status == "tie_pending":
+        return "并列待定（" + pending_between + "）" if pending_between else "并列待定"
+    return STATUS_ZH[status]
 
 
 @dataclass(frozen=True)

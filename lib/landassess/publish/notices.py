@@ -28,7 +28,7 @@ from pathlib import Path
 from landassess.divisions import Divisions
 from landassess.intake.department import FOLDER
 from landassess.problems import Problem
-from landassess.publish.workbooks import neutralize_cell, save_workbook
+from landassess.publish.workbooks import neutralize_cell, print_setup, save_workbook
 from landassess.vocabulary import ERROR, FATAL, SEVERITY_ZH, TABLE_ZH
 
 COUNTY, CITY, EVALUATOR, DEPARTMENT = "county", "city", "evaluator", "department"
@@ -140,6 +140,10 @@ def write_notices(problems: list[Problem], folder: Path, year: int, divisions: D
 
 
 def _write_notice(path: Path, addressee: Addressee, items: list[Problem], year: int, divisions: Divisions) -> None:
+    """One notice: title, intro and header (rows 1–3, repeated on every printed page), then one row per item.
+
+    Prints on A4 landscape, one page wide, with page numbers (SPEC 8.4); long text wraps in its column.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
@@ -173,5 +177,6 @@ def _write_notice(path: Path, addressee: Addressee, items: list[Problem], year: 
     for row in sheet.iter_rows(min_row=4):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    print_setup(sheet, "1:3", landscape=True)
     workbook.properties.creator = "landassess"
     save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))

@@ -1,4 +1,4 @@
-"""Files written for a year (SPEC 5): results.csv, results.xlsx, the 公示名单 workbook, problems, manifest.
+"""Files written for a year (SPEC 5, 8.4): results.csv and .xlsx, 公示名单, 评分汇总表, problems, manifest.
 
 The manifest is built by :mod:`landassess.publish.provenance`, the one owner of provenance.
 
@@ -15,36 +15,30 @@ from pathlib import Path
 import pandas as pd
 
 from landassess.assessment import Assessment
-from landassess.publish.documents import DEMO_MARK, issuer_line
+from landassess.publish.committee import FILE_NAME as COMMITTEE_FILE
+from landassess.publish.committee import write_committee_pack
+from landassess.publish.documents import DEMO_MARK, current_title, issuer_line
 from landassess.publish.provenance import write_manifest
-from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
+from landassess.publish.workbooks import (
+    NUMBER_FORMAT,
+    fit_columns,
+    neutralize_cell,
+    print_setup,
+    save_workbook,
+    write_csv,
+)
 from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH, VETO_TYPES
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
     "bonus": "加分", "total": "总分", "tier_zh": "拟评定称号", "code": "县级代码",
 }
-NUMBER_FORMAT = "0.00"
-"""Scores are stored as numbers and shown with two decimals (as in results.csv)."""
 RESULTS_XLSX_COLUMNS = {
     "code": "县级代码", "name": "名称", "city": "设区市", "status": "状态", "vetoes": "否决情形",
     "base_score": "基础得分", "bonus": "加分", "total": "总分", "rank": "名次", "tier": "拟评定称号",
     "spot_check": "抽中查验",
 }
 """results.xlsx: the columns of results.csv with Chinese headers, in the same order."""
-
-
-def current_title(status: str, tier: object, pending_between: str = "") -> str:
-    """What a list meant for people shows for a ranked unit: its current status (SPEC 7.3).
-
-    模范/先进 only for a unit whose status is ``model``/``advanced``; a disqualified unit shows
-    取消资格 (never its provisional title), a pending tie 并列待定, anything else its status.
-    """
-    if status in ("model", "advanced"):
-        return TIER_ZH[status]
-    if status == "tie_pending":
-        return "并列待定（" + pending_between + "）" if pending_between else "并列待定"
-    return STATUS_ZH[status]
 
 
 def publicity_list(assessment: Assessment) -> pd.DataFrame:
@@ -73,21 +67,6 @@ def write_results_csv(assessment: Assessment, path: Path) -> None:
 def _number(text: object) -> float | None:
     """A 2-decimal score of results.csv as a number for a workbook cell (``None`` when empty)."""
     return float(text) if isinstance(text, str) and text.strip() else None
-
-
-def _print_setup(sheet, title_rows: str, *, landscape: bool) -> None:
-    """A4, fit to one page wide, the header row repeated on every page, page numbers."""
-    from openpyxl.worksheet.page import PageMargins
-
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.orientation = "landscape" if landscape else "portrait"
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = title_rows
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins = PageMargins(left=0.6, right=0.6, top=0.75, bottom=0.75, header=0.3, footer=0.3)
-    sheet.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
 def tier_label(status: str, tier: str) -> str:
@@ -131,13 +110,12 @@ def write_results_xlsx(assessment: Assessment, path: Path) -> None:
         sheet.append([neutralize_cell(v) for v in values])
         for index in numeric:
             sheet.cell(row=sheet.max_row, column=index + 1).number_format = NUMBER_FORMAT
+    fit_columns(sheet, header_row=1)
     if assessment.inputs.is_demo:
         sheet.append([])
         sheet.append([DEMO_MARK])
-    for letter, width in zip("ABCDEFGHIJK", (10, 12, 10, 12, 24, 10, 8, 10, 6, 16, 9), strict=True):
-        sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A2"
-    _print_setup(sheet, "1:1", landscape=True)
+    print_setup(sheet, "1:1", landscape=True, header=f"{assessment.year} 年度土地执法模范县创建活动 评估结果")
     workbook.properties.creator = "landassess"
     save_workbook(workbook, path, dt.datetime(assessment.year + 1, 1, 1))
 
@@ -191,7 +169,7 @@ def write_publicity_xlsx(assessment: Assessment, path: Path) -> None:
     for letter, width in zip("ABCDEFGH", (6, 16, 12, 10, 8, 10, 22, 10), strict=True):
         sheet.column_dimensions[letter].width = width
     sheet.freeze_panes = "A4"
-    _print_setup(sheet, "3:3", landscape=False)
+    print_setup(sheet, "3:3", landscape=False)
     workbook.properties.creator = "landassess"
     save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
 
@@ -215,12 +193,14 @@ def write_outputs(assessment: Assessment, folder: str | Path) -> dict[str, Path]
         "results.csv": folder / "results.csv",
         "results.xlsx": folder / "results.xlsx",
         "publicity.xlsx": folder / "公示名单.xlsx",
+        "committee.xlsx": folder / COMMITTEE_FILE,
         "problems.csv": folder / "problems.csv",
         "manifest.json": folder / "manifest.json",
     }
     write_results_csv(assessment, paths["results.csv"])
     write_results_xlsx(assessment, paths["results.xlsx"])
     write_publicity_xlsx(assessment, paths["publicity.xlsx"])
+    write_committee_pack(assessment, paths["committee.xlsx"])
     write_problems_csv(assessment, paths["problems.csv"])
     write_manifest(assessment, paths["manifest.json"])
     return paths

@@ -22,21 +22,22 @@ This module starts the server; it does not import the workbench (``run`` may not
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from landassess.errors import UsageError
 from landassess.paths import PACKAGE_DIR, ParamsFiles, department_files, notebooks_dir, override_files
+from landassess.run.appserver import FILE_ROUTE, HOST, REPORT_ROUTE, SERVED_AREAS  # noqa: F401 - the app's addresses
 
 # The command line imports this module to build its parser: everything else is imported when used.
 
-HOST = "127.0.0.1"
 TEMPLATE = "landassess"
 """The Voilà template name the app uses; its files are ``templates/voila_landassess``."""
 TEMPLATE_SOURCE = PACKAGE_DIR / "templates" / "voila_landassess"
 NOTEBOOK = "workbench.ipynb"
-REPORT_ROUTE = "landassess/report"
-"""Where the server answers with a year's report: ``/landassess/report/<year>/report.html``."""
+DEMO_FOLDER = "演示工作文件夹"
+DEMO_NOTE = ("没有找到省厅工作文件夹（当前文件夹中没有 data/ 或 params/），现在打开的是演示数据的临时副本，关闭后即删除。"
+             "2022、2023 年度可直接浏览；2024 年度从“收集材料”开始演练完整流程。正式使用请在省厅工作文件夹中启动，"
+             "或用 landassess app --root 文件夹。")
 CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS = 15, 5
 """A kernel no tab is connected to is shut down once idle this long, checked this often (≤ 20 s < 30 s)."""
 _FOREIGN_ENVIRONMENT = ("JUPYTER_", "IPYTHON", "VOILA_", "JPY_")
@@ -46,9 +47,11 @@ _FOREIGN_ENVIRONMENT = ("JUPYTER_", "IPYTHON", "VOILA_", "JPY_")
 class AppPlan:
     """Everything one app server needs: its folder, notebook copy, address and token."""
 
-    def __init__(self, data_root: Path, out_root: Path, year: int, params: tuple[Path, ...], department: Path | None,
-                 port: int, token: str, workdir: Path):
+    def __init__(self, data_root: Path, out_root: Path, year: int | None, params: tuple[Path, ...], department: Path | None,
+                 port: int, token: str, workdir: Path, root: Path | None = None, note: str = ""):
         self.data_root, self.out_root, self.year, self.params = data_root, out_root, year, params
+        self.root = root or data_root.parent  # the department folder (SPEC 8.0)
+        self.note = note
         self.department = department  # the department's params/ folder, when it holds this year's files
         self.port, self.token, self.workdir = port, token, workdir
         self.notebook = workdir / "notebook" / NOTEBOOK
@@ -104,7 +107,7 @@ class AppPlan:
             "--VoilaConfiguration.theme=light", "--VoilaConfiguration.show_tracebacks=False",
             "--VoilaConfiguration.file_allowlist=(?!)",  # a pattern matching nothing: no file served without the token
             "--VoilaConfiguration.allow_template_override=NO", "--VoilaConfiguration.allow_theme_override=NO",
-            f"--LandassessVoila.out_root={self.out_root}",
+            f"--LandassessVoila.out_root={self.out_root}", f"--LandassessVoila.department_root={self.root}",
             f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_SECONDS}",
             f"--MappingKernelManager.cull_interval={CULL_INTERVAL_SECONDS}",
             "--MappingKernelManager.cull_connected=False", "--MappingKernelManager.cull_busy=False",
@@ -135,9 +138,15 @@ def _port(port: int | None) -> int:
     return port
 
 
-def prepare(data_root: Path, out_root: Path, year: int, params: ParamsFiles = None, port: int | None = None,
-            workdir: Path | None = None, department: Path | None = None) -> AppPlan:
-    """Check the folders, then write the notebook copy and the template into a new work folder."""
+def prepare(data_root: Path, out_root: Path, year: int | None, params: ParamsFiles = None, port: int | None = None,
+            workdir: Path | None = None, department: Path | None = None, root: Path | None = None,
+            demo: bool = False) -> AppPlan:
+    """Check the folders, then write the notebook copy and the template into a new work folder.
+
+    With ``demo``, the department folder is a scratch copy of the packaged demo years inside the
+    work folder (removed with it). Refused before any server starts: a data root whose year folders
+    hold outputs (exit 2), a year that is not there (exit 2), an invalid parameter file (exit 3).
+    """
     import secrets
     import shutil
     import tempfile
@@ -145,20 +154,28 @@ def prepare(data_root: Path, out_root: Path, year: int, params: ParamsFiles = No
     from landassess.params import load_params
     from landassess.run.ownership import absolute
 
+    workdir = Path(workdir or tempfile.mkdtemp(prefix="landassess-app-"))
+    note = ""
+    if demo:
+        root = copy_demo(workdir / DEMO_FOLDER)
+        data_root, out_root, department, note = root / "data", root / "outputs", root / "params", DEMO_NOTE
     data_root, out_root = absolute(data_root), absolute(out_root)
-    if not (data_root / str(year)).is_dir():
+    root = absolute(root) if root is not None else data_root.parent
+    check_data_root(data_root)
+    if year is not None and not (data_root / str(year)).is_dir():
         raise UsageError(f"找不到 {year} 年度的输入文件夹：{data_root / str(year)}（--data-root 下每个年度一个子文件夹）")
     for path in override_files(params):
         if not absolute(path).is_file():
             raise UsageError(f"参数文件不存在：{path}")
     files = tuple(absolute(path) for path in override_files(params))
-    department = absolute(department) if department is not None and department_files(year, department) else None
-    # An invalid parameter file: exit 3 now, not an error page later.
-    load_params(year, [*(department_files(year, department) if department else []), *files])
+    department = absolute(department) if department is not None else None
+    # An invalid parameter file: exit 3 now, not an error page later (every year the app may show).
+    for shown in ([year] if year is not None else _years(data_root)) or [None]:
+        load_params(shown or 2024, [*(department_files(shown, department) if department and shown else []), *files])
     if out_root == data_root or data_root in out_root.parents or out_root in data_root.parents:
         raise UsageError(f"输出根文件夹 {out_root} 不能与输入根文件夹 {data_root} 重合或互相包含")
-    plan = AppPlan(data_root, out_root, year, files, department, _port(port),
-                   secrets.token_urlsafe(24), Path(workdir or tempfile.mkdtemp(prefix="landassess-app-")))
+    plan = AppPlan(data_root, out_root, year, files, department, _port(port), secrets.token_urlsafe(24), workdir,
+                   root, note)
     write_notebook(plan)
     template = plan.jupyter_path / "voila" / "templates" / TEMPLATE
     template.parent.mkdir(parents=True, exist_ok=True)
@@ -168,11 +185,46 @@ def prepare(data_root: Path, out_root: Path, year: int, params: ParamsFiles = No
     return plan
 
 
+def _years(data_root: Path) -> list[int]:
+    return sorted(int(p.name) for p in data_root.glob("[0-9][0-9][0-9][0-9]") if p.is_dir()) if data_root.is_dir() else []
+
+
+OUTPUT_MARKS = ("manifest.json", "report.html", "results.csv", "FINALIZED.json")
+"""Files only a year's output folder holds: a data root holding them is the wrong folder."""
+
+
+def check_data_root(data_root: Path) -> None:
+    """Refuse a data root whose year folders hold outputs (``landassess demo --out`` writes such a folder)."""
+    for year in _years(data_root):
+        marks = [name for name in OUTPUT_MARKS if (data_root / str(year) / name).exists()]
+        if marks:
+            raise UsageError(f"{data_root / str(year)} 中有 {'、'.join(marks)}：这是评估结果文件夹，不是输入材料文件夹。"
+                             "请在省厅工作文件夹中启动 landassess app，或用 --root 指定它（其中 data/<年度>/ 是输入）；"
+                             "不带参数启动则打开演示数据的临时副本。")
+
+
+def copy_demo(target: Path) -> Path:
+    """A department folder laid out from the packaged demo: 2022 and 2023 complete, 2024 before collect."""
+    import shutil
+
+    from landassess.run.demo import CYCLE_YEAR, DEMO_YEARS, demo_inputs
+
+    demo = demo_inputs()
+    for year in DEMO_YEARS:
+        source = demo / (f"collect-{year}" if year == CYCLE_YEAR else str(year))
+        shutil.copytree(source, target / "data" / str(year))
+    shutil.copytree(demo / "returned" / str(CYCLE_YEAR), target / "returned" / str(CYCLE_YEAR))
+    for folder in ("params", "outputs", f"templates/{CYCLE_YEAR}"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    return target
+
+
 def injected_parameters(plan: AppPlan) -> dict[str, object]:
     """The ``parameters`` cell's values for this app."""
-    return {"data_root": str(plan.data_root), "year": plan.year, "params_file": [str(path) for path in plan.params] or "",
-            "department_params": str(plan.department or ""),
-            "out_root": str(plan.out_root), "report_url": f"/{REPORT_ROUTE}"}
+    return {"root": str(plan.root), "data_root": str(plan.data_root), "year": plan.year or 0,
+            "params_file": [str(path) for path in plan.params] or "", "department_params": str(plan.department or ""),
+            "out_root": str(plan.out_root), "report_url": f"/{REPORT_ROUTE}", "file_url": f"/{FILE_ROUTE}",
+            "note": plan.note}
 
 
 def write_notebook(plan: AppPlan) -> Path:
@@ -195,116 +247,47 @@ def write_notebook(plan: AppPlan) -> Path:
     return plan.notebook
 
 
-def _voila_class(plan: AppPlan):
-    """Voilà with one more handler (the year's report, behind the token), configured by this plan only."""
-    import re
-
-    from jupyter_server.base.handlers import JupyterHandler
-    from jupyter_server.utils import url_path_join
-    from tornado import web
-    from traitlets import List, Unicode, default
-    from voila.app import Voila
-
-    class ReportHandler(JupyterHandler):
-        def initialize(self, out_root: str) -> None:
-            self.out_root = Path(out_root)
-
-        @web.authenticated
-        def get(self, year: str) -> None:
-            if not re.fullmatch(r"\d{4}", year):
-                raise web.HTTPError(404)
-            path = self.out_root / year / "report.html"
-            if not path.is_file() or path.is_symlink():
-                self.set_status(404)
-                self.set_header("Content-Type", "text/html; charset=utf-8")
-                self.finish(f"<p>{year} 年度还没有报告：请先点击“运行评估”。</p>")
-                return
-            self.set_header("Content-Type", "text/html; charset=utf-8")
-            self.set_header("Cache-Control", "no-store")
-            self.finish(path.read_bytes())
-
-    class LandassessVoila(Voila):
-        out_root = Unicode("", config=True, help="Output root: one sub-folder per year holding report.html.")
-        config_file_paths = List(Unicode(), help="Only the app's own (empty) folder, never the working folder.")
-
-        @default("config_file_paths")
-        def _own_config_only(self) -> list[str]:
-            return [str(plan.config_dir)]
-
-        def initialize(self, argv=None) -> None:
-            super().initialize(argv)
-            # Whatever a configuration said: this address, this token, no browser opened by Voilà.
-            self.ip, self.port, self.token, self.open_browser = HOST, plan.port, plan.token, False
-
-        def init_handlers(self) -> list:
-            route = url_path_join(self.server_url or self.base_url, rf"/{REPORT_ROUTE}/(\d{{4}})/report\.html")
-            return [(route, ReportHandler, {"out_root": self.out_root}), *super().init_handlers()]
-
-    return LandassessVoila
-
-
-def _open_when_up(url: str, port: int, timeout: float = 120) -> None:
-    """Open the default browser once the server answers (in a thread: the server runs meanwhile)."""
-    import socket
-    import time
-    import webbrowser
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection((HOST, port), timeout=1):
-                webbrowser.open(url)
-                return
-        except OSError:
-            time.sleep(0.3)
-
-
-def serve(plan: AppPlan, open_browser: bool = True) -> None:
-    """Run the Voilà server in this process, from its own folder and environment, until interrupted (Ctrl+C)."""
-    import shutil
-    import site
-    import tempfile
-    import threading
-
-    environment = plan.environment(dict(os.environ))
-    os.environ.clear()
-    os.environ.update(environment)
-    site.ENABLE_USER_SITE = False  # jupyter_core would add the user's ~/.local/etc/jupyter (already imported: no effect on imports)
-    tempfile.tempdir = environment["TMPDIR"]
-    os.chdir(plan.workdir)  # nothing is read from the folder the command was started in
-    if open_browser:
-        threading.Thread(target=_open_when_up, args=(plan.url, plan.port), daemon=True).start()
-    try:
-        _voila_class(plan).launch_instance(argv=plan.argv())
-    finally:
-        os.chdir(plan.workdir.parent)
-        shutil.rmtree(plan.workdir, ignore_errors=True)
-
-
 def add_arguments(parser, year_type) -> None:
     """The ``app`` subcommand's options (the command line's ``_year`` check passed in)."""
-    parser.add_argument("--data-root", type=Path, default=Path("data"), help="输入根文件夹，每个年度一个子文件夹（默认 data/）")
-    parser.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
+    parser.add_argument("--root", type=Path, help="省厅工作文件夹（含 params/、data/、returned/、templates/、outputs/；默认当前文件夹）")
+    parser.add_argument("--data-root", type=Path, help="输入根文件夹，每个年度一个子文件夹（默认 <工作文件夹>/data/）")
+    parser.add_argument("--out-root", type=Path, help="输出根文件夹（默认 <工作文件夹>/outputs/）")
     parser.add_argument("--year", type=year_type, help="首先显示的年度（默认最近的年度）")
     parser.add_argument("--params", type=Path, action="append", help="覆盖默认参数的 YAML 文件")
     parser.add_argument("--port", type=int, default=0, help="端口（默认自动选择空闲端口）")
     parser.add_argument("--no-browser", action="store_true", help="不打开浏览器，只打印网址")
 
 
-def latest_year(data_root: Path) -> int:
-    """The most recent year folder under the data root."""
-    years = sorted(int(p.name) for p in Path(data_root).glob("[0-9][0-9][0-9][0-9]") if p.is_dir())
-    if not years:
-        raise UsageError(f"输入根文件夹 {data_root} 下没有年度子文件夹（如 2024/）：请用 --data-root 指定")
-    return years[-1]
+def latest_year(data_root: Path) -> int | None:
+    """The most recent year folder under the data root; None when there is none (the app opens on 建立年度)."""
+    years = _years(Path(data_root))
+    return years[-1] if years else None
 
 
-def launch(data_root: Path, out_root: Path, year: int | None = None, params: ParamsFiles = None,
-           port: int | None = None, open_browser: bool = True) -> int:
-    """``landassess app``: prepare, print the address with its token, serve until Ctrl+C; exit code 0."""
-    plan = prepare(data_root, out_root, year or latest_year(data_root), params, port, department=Path("params"))
+def launch(root: Path | None = None, data_root: Path | None = None, out_root: Path | None = None,
+           year: int | None = None, params: ParamsFiles = None, port: int | None = None,
+           open_browser: bool = True) -> int:
+    """``landassess app``: prepare, print the address with its token, serve until Ctrl+C; exit code 0.
+
+    The department folder is ``--root``, else the working folder; ``--data-root``/``--out-root``
+    override its ``data/`` and ``outputs/``. Started with none of them where there is no department
+    folder (no ``data/`` or ``params/`` in the working folder), it opens a scratch copy of the demo.
+    """
+    from landassess.run.ownership import absolute
+
+    explicit = root is not None or data_root is not None or out_root is not None
+    base = absolute(root if root is not None else Path.cwd())
+    if root is not None and not base.is_dir():
+        raise UsageError(f"省厅工作文件夹不存在：{base}（可先运行 landassess init --year 年度 --root {root}）")
+    demo = not explicit and not (base / "data").is_dir() and not (base / "params").is_dir()
+    data_root = data_root if data_root is not None else base / "data"
+    out_root = out_root if out_root is not None else base / "outputs"
+    plan = prepare(data_root, out_root, year or (None if demo else latest_year(data_root)), params, port,
+                   department=base / "params", root=base, demo=demo)
     print(f"评估工作台：{plan.url}", flush=True)
-    print(f"（只在本机可访问；网址中的令牌即访问口令，请勿外传。输入 {plan.data_root}，输出 {plan.out_root}；"
-          "按 Ctrl+C 停止。）", flush=True)
+    where = f"演示数据的临时副本 {plan.root}" if demo else f"省厅工作文件夹 {plan.root}"
+    print(f"（只在本机可访问；网址中的令牌即访问口令，请勿外传。{where}；按 Ctrl+C 停止。）", flush=True)
+    from landassess.run.appserver import serve
+
     serve(plan, open_browser=open_browser)
     return 0

@@ -99,3 +99,15 @@ def as_of(text: str):
         return parse_as_of(text)
     except AsOfError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+MAX_REASON = 500
+"""A re-issue's reason is printed in the report's banner: a sentence, not a file."""
+
+
+def reason(text: str) -> str:
+    """Why a finalised year is re-issued (``run --force --reason``): one line, at most 500 characters."""
+    text = " ".join(str(text).split())
+    if len(text) > MAX_REASON:
+        raise argparse.ArgumentTypeError(f"原因过长（{len(text)} 个字符，最多 {MAX_REASON} 个），请写明要点，详细说明另附")
+    return text

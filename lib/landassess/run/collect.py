@@ -25,7 +25,7 @@ from landassess.intake.department import FOLDER as DEPARTMENT_FOLDER
 from landassess.names import canonical, printable_file_name
 from landassess.paths import ParamsFiles, sha256_file
 from landassess.problems import InputError, Problem
-from landassess.publish.workbooks import neutralize_cell, save_workbook, write_csv
+from landassess.publish.workbooks import fit_columns, neutralize_cell, print_setup, save_workbook, write_csv
 from landassess.run.ownership import OwnershipError, absolute, folder_lock, output_folder_around
 from landassess.vocabulary import ERROR, SEVERITY_ZH
 
@@ -177,23 +177,37 @@ def _replace_tables(data: Path, year: int, collected: Collected) -> list[Path]:
     return [data / name for name in writers]
 
 
+REPORT_SHEETS = (("交回情况", "returns"), ("县级单位", "counties"), ("设区市", "cities"), ("评委×县", "evaluators"))
+"""The sheets of 收集情况.xlsx before 问题, and the part of :class:`Collected` each shows."""
+
+
 def _report_workbook(collected: Collected, path: Path, year: int) -> None:
+    """收集情况.xlsx: who returned what, and the problems (SPEC 8.2); every sheet prints on A4 (SPEC 8.4).
+
+    Row 1 names the year and the sheet, row 2 is the header (repeated on every printed page); the
+    columns are as wide as their content (a long path wraps).
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    sheets = [("交回情况", collected.returns), ("县级单位", collected.counties), ("设区市", collected.cities),
-              ("评委×县", collected.evaluators), ("问题", _problems_frame(collected))]
+    sheets = [(title, getattr(collected, part)) for title, part in REPORT_SHEETS] + [("问题", _problems_frame(collected))]
     for index, (title, frame) in enumerate(sheets):
         sheet = workbook.active if index == 0 else workbook.create_sheet()
         sheet.title = title
+        heading = f"{year} 年度材料收集情况 — {title}"
+        sheet.append([heading])
+        sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([neutralize_cell(str(c)) for c in frame.columns])
-        for cell in sheet[1]:
+        for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in frame.itertuples(index=False):
             sheet.append([neutralize_cell(v) for v in row])
-        for column in sheet.columns:
-            sheet.column_dimensions[column[0].column_letter].width = 18
+        if len(frame.columns) > 1:  # the heading spans the table, so that it does not widen column A
+            sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(frame.columns))
+        fit_columns(sheet, header_row=2)
+        sheet.freeze_panes = "A3"
+        print_setup(sheet, "2:2", landscape=True, header=heading)
     save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
 
 

@@ -148,9 +148,13 @@ def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsF
         gongshi = announcement_bytes(facts) if "公示" in wanted else None
         staging = make_staging(out)
         try:
-            _publish(out, staging, drafts, gongshi)
+            kept = _publish(out, staging, drafts, gongshi)
         finally:
             shutil.rmtree(staging, ignore_errors=True)
+        if kept:
+            from landassess.run.handedits import kept_message
+
+            drafted.notes.append(kept_message(kept, out))
         drafted.written = ([out / ISSUED_DIR / ANNOUNCEMENT, out / ISSUED_DIR / LIST] if gongshi else []) + \
             [out / name for name in drafts]
     pending = int((facts.results["status"] == "tie_pending").sum())
@@ -158,6 +162,24 @@ def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsF
         drafted.notes.append(f"注意：有 {pending} 个单位仍为并列待定；公示稿将其单列为待定，表彰通报不列入，"
                              "请待评审委员会决定后重新评估。")
     return drafted
+
+
+def _keep_edited_drafts(out: Path, manifest: dict, outputs: dict, names: list[str]) -> list[tuple[str, str]]:
+    """Drafts edited by hand since they were written: their kept names, recorded in ``manifest`` (SPEC 8.4)."""
+    from landassess.clock import china_now
+    from landassess.run.handedits import KEY, edited_outputs, kept_name
+
+    stamp, taken = china_now().strftime("%Y%m%d%H%M"), set(os.listdir(out))
+    kept = []
+    for name in (n for n in edited_outputs(out, manifest) if n in names):
+        kept_as = kept_name(name, stamp, taken)
+        taken.add(kept_as)
+        digest = sha256_file(out / name)
+        manifest.setdefault(KEY, []).append({"file": kept_as, "was": name, "sha256": digest,
+                                             "found_at": china_now().isoformat(timespec="seconds")})
+        outputs[kept_as] = digest
+        kept.append((name, kept_as))
+    return kept
 
 
 def _issued_record(out: Path) -> dict | None:
@@ -170,7 +192,7 @@ def _issued_record(out: Path) -> dict | None:
     return record if isinstance(record, dict) else {}
 
 
-def _publish(out: Path, staging: Path, drafts: dict[str, bytes], gongshi: bytes | None = None) -> None:
+def _publish(out: Path, staging: Path, drafts: dict[str, bytes], gongshi: bytes | None = None) -> list[str]:
     """List the drafts in the manifest, then move each one in with a single rename.
 
     With ``gongshi`` (the 公示 being issued), ``公示/`` is built in the staging folder — the draft and
@@ -189,6 +211,7 @@ def _publish(out: Path, staging: Path, drafts: dict[str, bytes], gongshi: bytes 
             raise UsageError(f"拒绝覆盖 {target}：它不是普通文件。")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     outputs = dict(manifest.get("outputs") or {})
+    kept = _keep_edited_drafts(out, manifest, outputs, list(drafts))  # listed before they are renamed
     for name, data in drafts.items():
         outputs[name] = hashlib.sha256(data).hexdigest()
         (staging / name).write_bytes(data)
@@ -205,7 +228,10 @@ def _publish(out: Path, staging: Path, drafts: dict[str, bytes], gongshi: bytes 
         }
     (staging / "manifest.json").write_text(manifest_text(manifest), encoding="utf-8")
     os.replace(staging / "manifest.json", out / "manifest.json")
+    for name, kept_as in kept:
+        os.replace(out / name, out / kept_as)
     for name in drafts:
         os.replace(staging / name, out / name)
     if gongshi is not None:
         os.replace(staging / ISSUED_DIR, out / ISSUED_DIR)
+    return [kept_as for _, kept_as in kept]

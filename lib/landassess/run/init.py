@@ -26,7 +26,7 @@ DEPARTMENT_FILES = {
     "veto_events.csv": "县级代码,类型,日期,层级,是否查实,文号或出处,说明\n",
     "bonus_events.csv": "县级代码,类别,级别,文号,日期,标题\n",
     "verification.csv": "县级代码,查验通过,异议成立,取消资格原因\n",
-    "decisions.csv": "县级代码,决定,理由,决定人,决定日期\n",
+    "decisions.csv": "县级代码,决定,理由,决定人,决定日期,依据\n",
     "收集确认.csv": "县级代码,采用文件,理由,确认人,日期\n",
 }
 """The department's own tables: a header (the columns intake reads), no rows. CSV has no comments: see 说明.txt."""
@@ -39,7 +39,7 @@ veto_events.csv（否决事项）：省厅掌握的挂牌督办、约谈问责�
   类型：媒体披露、挂牌督办、专项行动未完成、重点管理县、约谈问责；层级：国家、省、市；是否查实：是/否。
 bonus_events.csv（加分事项）：省厅掌握的通报表扬、典型经验（七(二)）；同一文号只计一次，与县里报的重复也只计一次。
 verification.csv（查验与异议）：实地查验是否通过（是/否）、公示异议是否成立（是/否），或其他取消资格原因；每个县一行。
-decisions.csv（评审决定）：评审委员会对并列待定或其他事项的决定；也可以在评估工作台的“记录决定”中填写。
+decisions.csv（评审决定）：评审委员会对并列待定或其他事项的决定；依据一列可写“评分汇总表 待定并列 第4行”；也可以在评估工作台的“记录决定”中填写。
 收集确认.csv：某县交回两份不同的材料，或材料以其他县的文件名交回时，写明采用哪一个文件（照抄“收集情况.xlsx”中的文件名）。
 
 填好后运行 landassess validate --year {year} 检查；问题会列在 省厅待核实事项.xlsx 中。

@@ -37,7 +37,8 @@ GENERATOR = "landassess"
 YEAR, NOTICES, TEMPLATES, ROOT = "year", "notices", "templates", "root"
 KIND_ZH = {YEAR: "年度输出文件夹", NOTICES: "补正通知文件夹", TEMPLATES: "模板文件夹", ROOT: "输出根文件夹"}
 YEAR_EXTRAS = frozenset({MANIFEST, "FINALIZED.json", "versions", "公示", "results.csv", "report.html", "report.pdf",
-                         "assessment.ipynb", "公示名单.xlsx", "problems.csv", "results.xlsx"})
+                         "assessment.ipynb", "公示名单.xlsx", "problems.csv", "results.xlsx",
+                         "评分汇总表.xlsx"})
 """Entries a year folder holds besides the output files its manifest lists: the lock record, the
 versions, the issued 公示, and the files a year writes (a folder written by the notebook run by hand in round one
 has a manifest without the list of outputs)."""

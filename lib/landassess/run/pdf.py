@@ -93,7 +93,7 @@ def find_browser() -> Browser | None:
 HEADER_FAMILY = "Landassess PDF Header"
 
 
-_HEADER_TEXT = "0123456789 年度江苏省土地执法模范县（市、区）创建活动评估报告演示数据，非真实评估结果第页共"
+_HEADER_TEXT = "0123456789 年度江苏省土地执法模范县（市、区）创建活动评估报告演示数据，非真实评估结果第页共定稿版·"
 
 
 def header_font_css() -> str:
@@ -104,7 +104,7 @@ def header_font_css() -> str:
 
 
 def page_margin_style(folder: Path, font_css: str | None = None) -> str:
-    """CSS for the running header (year, 演示数据) and the page numbers, with their glyphs inlined.
+    """CSS for the running header (year, 定稿 第N版, 演示数据) and the page numbers, with their glyphs inlined.
 
     Chromium 156 draws ``page.pdf(header_template=...)`` before an inlined ``@font-face`` has
     loaded (the Chinese came out as empty boxes), so the header and footer are CSS page-margin
@@ -116,11 +116,24 @@ def page_margin_style(folder: Path, font_css: str | None = None) -> str:
         manifest = {}
     title = f"{manifest.get('year', '')} 年度江苏省土地执法模范县（市、区）创建活动评估报告".strip()
     demo = "演示数据，非真实评估结果" if manifest.get("is_demo") else ""
+    edition = _final_label(folder)
+    demo = " · ".join(part for part in (edition, demo) if part)
     font = font_css or header_font_css()
     box = f"font-family: '{HEADER_FAMILY}', sans-serif; font-size: 7.5pt; color: #5f6b7a;"
     return (f"{font}\n@page {{ @top-left {{ content: {_css_string(title)}; {box} }}"
             f" @top-right {{ content: {_css_string(demo)}; {box} color: #8a4b00; font-weight: bold; }}"
             f' @bottom-center {{ content: "第 " counter(page) " 页，共 " counter(pages) " 页"; {box} }} }}')
+
+
+def _final_label(folder: Path) -> str:
+    """``定稿 第N版`` when ``folder`` is finalised (its FINALIZED.json), else empty (SPEC 8.4)."""
+    from landassess.paths import LOCK_FILE
+    from landassess.publish.report.edition import final_label
+
+    try:
+        return final_label(json.loads((folder / LOCK_FILE).read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return ""
 
 
 def _css_string(text: str) -> str:

@@ -68,7 +68,27 @@ class WarmKernel:
         self.manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(cwd))
         self._client = self.manager.client()
         self._client.start_channels()
-        self._client.execute(self.WARM_UP, silent=True, store_history=False)
+        self._warm_up = self._client.execute(self.WARM_UP, silent=True, store_history=False)
+
+    def handed_over(self, timeout: float = 60) -> WarmKernel | None:
+        """Hand the kernel to papermill once its warm-up has finished and our client is gone; ``None`` if it did not.
+
+        papermill's client then meets an idle kernel with no other client: connecting while the
+        warm-up still ran (papermill already imported, as in a test session) could hang it.
+        """
+        import queue
+
+        deadline = time.monotonic() + timeout
+        try:
+            while (remaining := deadline - time.monotonic()) > 0:
+                reply = self._client.get_shell_msg(timeout=remaining)
+                if reply.get("parent_header", {}).get("msg_id") == self._warm_up:
+                    self._client.stop_channels()
+                    return self
+        except queue.Empty:
+            pass
+        self.shutdown()
+        return None
 
     def shutdown(self) -> None:
         self._client.stop_channels()
@@ -157,17 +177,19 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
 
 
 def run_year(year: int, data: Path, out: Path, params_file: ParamsFiles = None,
-             force: bool = False, as_of: dt.date | None = None, pdf: bool = False) -> RunResult:
+             force: bool = False, as_of: dt.date | None = None, pdf: bool = False, reason: str = "") -> RunResult:
     """Run one year: execute the notebook, export the report, then move outputs into place.
 
     ``out`` must be a folder landassess owns (SPEC 7.1); it is locked for the whole run. A
     finalised output folder is only replaced with ``force``; its files are then kept as the next
     ``versions/vN``, earlier versions are carried over, and the re-issued year stays finalised.
     With ``pdf``, ``report.pdf`` is printed into the same staging folder (:mod:`landassess.run.pdf`);
-    without a browser the run goes on and the result carries a Chinese warning.
+    without a browser the run goes on and the result carries a Chinese warning. ``reason`` (why a
+    finalised year is re-issued) goes into the report and the new FINALIZED.json.
     """
     from landassess.clock import parse_as_of
     from landassess.run import versions
+    from landassess.run.handedits import keep_hand_edits, kept_message
     from landassess.run.ownership import OwnedFolder
 
     started = time.perf_counter()
@@ -180,10 +202,15 @@ def run_year(year: int, data: Path, out: Path, params_file: ParamsFiles = None,
     with folder:
         out = folder.out
         locked = _refuse_if_finalized(year, out, force)
-        warnings = _execute(year, Path(data), params_file, as_of, out, folder.path, locked, pdf)
+        warnings = _execute(year, Path(data), params_file, as_of, out, folder.path, locked, pdf,
+                            reason if locked else "")
         versions.carry_over(out, folder.path, archive_current=locked)
+        kept = keep_hand_edits(out, folder.path) if out.is_dir() else []
+        if kept:
+            warnings = (*warnings, kept_message(kept, out))
         if locked:
-            versions.reissue(folder.path, year)
+            _, warning = versions.reissue(folder.path, year, reason)
+            warnings = (*warnings, warning) if warning else warnings
         folder.commit()
     return RunResult(year, out, time.perf_counter() - started, warnings)
 
@@ -199,7 +226,7 @@ def _refuse_if_finalized(year: int, out: Path, force: bool) -> bool:
 
 
 def _execute(year: int, data: Path, params_file: ParamsFiles, as_of: dt.date, out: Path, work: Path,
-             locked: bool, pdf: bool = False) -> tuple[str, ...]:
+             locked: bool, pdf: bool = False, reason: str = "") -> tuple[str, ...]:
     """Execute the notebook into the staging folder ``work`` and export the report (and PDF) there."""
     from landassess.run import versions
 
@@ -213,6 +240,7 @@ def _execute(year: int, data: Path, params_file: ParamsFiles, as_of: dt.date, ou
         "as_of": as_of.isoformat(),
         "previous_results": str(out / "results.csv") if locked else "",
         "previous_version": f"v{versions.version_count(out) + 1}" if locked else "",
+        "reissue_reason": reason,
     }
     kernel = WarmKernel.first_in_process(work)  # starts importing while this process imports papermill
     printer = None
@@ -224,6 +252,8 @@ def _execute(year: int, data: Path, params_file: ParamsFiles, as_of: dt.date, ou
         font = FontPrefetch(data)
         import papermill
         from papermill.exceptions import PapermillExecutionError
+
+        kernel = kernel.handed_over() if kernel else None
 
         try:
             executed_notebook = papermill.execute_notebook(

@@ -15,9 +15,8 @@ import shutil
 from pathlib import Path
 
 from landassess.errors import InputError
-from landassess.paths import sha256_file
+from landassess.paths import LOCK_FILE, sha256_file
 
-LOCK_FILE = "FINALIZED.json"
 VERSIONS_DIR = "versions"
 ISSUED_DIR = "公示"
 """The 公示 as issued (SPEC 8.4): 公示公告.docx and 公示名单.xlsx, written once by ``documents``."""
@@ -39,12 +38,15 @@ def version_count(out: Path) -> int:
     return len([p for p in folder.iterdir() if p.is_dir()]) if folder.is_dir() else 0
 
 
-def finalize(out: Path, year: int) -> dict:
+def finalize(out: Path, year: int, warnings: list[str] | None = None) -> dict:
     """Lock a year's outputs: record the hash of results.csv and the time (China Standard Time).
 
     Takes the folder's lock (a run under way makes this refuse) and checks that the folder is a
-    landassess year folder. A folder that is already finalised keeps its record.
+    landassess year folder. A folder that is already finalised keeps its record. The report (and
+    its PDF) then say 定稿 第N版 (:func:`landassess.run.finalmark.mark_final`); a warning from
+    that (no browser for the PDF) is appended to ``warnings``.
     """
+    from landassess.run.finalmark import mark_final
     from landassess.run.ownership import YEAR, check_owned, folder_lock, recover
 
     out = check_owned(out, YEAR)
@@ -53,8 +55,13 @@ def finalize(out: Path, year: int) -> dict:
     with folder_lock(out):
         recover(out)
         if is_finalized(out):
-            return json.loads((out / LOCK_FILE).read_text(encoding="utf-8"))
-        return _write_lock(out, year, version_count(out) + 1)
+            record = json.loads((out / LOCK_FILE).read_text(encoding="utf-8"))
+        else:
+            record = _write_lock(out, year, version_count(out) + 1)
+        warning = mark_final(out, record)  # also completes a marking an earlier finalize could not finish
+    if warning and warnings is not None:
+        warnings.append(warning)
+    return record
 
 
 def _write_lock(folder: Path, year: int, version: int, **fields) -> dict:
@@ -120,6 +127,12 @@ def carry_issued(old: Path, new: Path) -> bool:
     return True
 
 
-def reissue(new: Path, year: int) -> dict:
-    """A re-issued year stays finalised: the new results get the next version's lock record."""
-    return _write_lock(Path(new), year, version_count(new) + 1, reissued=True)
+def reissue(new: Path, year: int, reason: str = "") -> tuple[dict, str | None]:
+    """A re-issued year stays finalised: the new results get the next version's lock record, with its reason.
+
+    The new report is marked 定稿 第N版 like a finalised one; returns the record and a warning or None.
+    """
+    from landassess.run.finalmark import mark_final
+
+    record = _write_lock(Path(new), year, version_count(new) + 1, reissued=True, reason=reason.strip())
+    return record, mark_final(Path(new), record)

@@ -1,13 +1,13 @@
-"""The year's actions as buttons (``landassess app``): 检查数据, 运行评估, 定稿, 打开报告, 收集材料.
+"""The year's steps as buttons (``landassess app``, SPEC 8.5).
 
-Every button goes through the functions the command line uses, so through the same owner-checked
-writer and folder lock (SPEC 7.1): :func:`~landassess.run.validation.validate_year` with a notices
-folder under the output root, ``python -m landassess.cli run`` in a child process (the kernel
-stays free and papermill's kernel is not nested in this one), :func:`~landassess.run.versions.finalize`
-after a confirmation, and :func:`~landassess.run.collect.collect_year`. Each action runs in a
-thread; the page shows progress and stays responsive. Errors are shown in Chinese: a
-:class:`~landassess.errors.LandassessError` by its ``message``, anything else as one 内部错误 line,
-never a traceback.
+生成模板, 生成评分表, 收集材料, 检查数据 (with the 补正通知), 运行评估 (with PDF), 起草公文, 定稿 and
+重新发布 — each through the functions the command line uses (:mod:`landassess.workbench.steps`), so
+through the same owner-checked writer and folder lock (SPEC 7.1). Folders come from the department
+folder and the chosen year: 收集材料 offers the folders under ``returned/<Y>/``, nothing is typed.
+定稿 and 重新发布 ask for a confirmation; 重新发布 also for its reason. Each step runs in a thread, the
+page shows its progress and then its result with links to what it wrote. Errors are shown in
+Chinese: a :class:`~landassess.errors.LandassessError` by its ``message``, anything else as one
+内部错误 line, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,13 +15,13 @@ from __future__ import annotations
 import html
 import os
 import subprocess
-import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
 
 from landassess.errors import LandassessError
+from landassess.workbench import steps
 
 SCRATCH = Path(tempfile.gettempdir()) / "landassess-workbench"
 """Output root when none is given (a notebook opened in JupyterLab): never the user's ``outputs/``."""
@@ -31,6 +31,9 @@ BUTTON_LAYOUT = {"width": "auto", "min_width": "96px"}
 LINK_STYLE = ("display:inline-block;padding:4px 14px;background:#2e7d32;color:#fff;border-radius:2px;"
               "text-decoration:none;font-weight:bold")
 """打开报告 is a link (a new tab on the report route), drawn like the buttons beside it."""
+FINALIZED_RUN = ("本年度已定稿，不能直接重新运行。如异议成立等原因需要按新的材料重新出具，请在下方“重新发布”中写明原因后"
+                 "点击“重新发布”（原结果保留为历史版本）。")
+validation_html = steps.validation_html  # kept where earlier code and tests found it
 
 
 def error_html(message: str) -> str:
@@ -41,82 +44,105 @@ def internal_error(error: BaseException) -> str:
     return f"内部错误（程序缺陷，请把这一行发给维护人员）：{type(error).__name__}: {error}"
 
 
-def validation_html(report: str) -> str:
-    """The validation report: its heading, the problems as a table, then what happened to the notices."""
-    lines = report.splitlines()
-    heading, rest = (lines[0], lines[1:]) if lines else ("", [])
-    notes = ("已生成", "补正通知文件夹", "材料不全", "未发现")
-    problems = [line for line in rest if not line.startswith(notes)]
-    parts = [f"<p><b>{html.escape(heading)}</b></p>"]
-    if problems:
-        rows = "".join(f"<tr><td>{i}</td><td>{html.escape(line)}</td></tr>" for i, line in enumerate(problems, 1))
-        parts.append(f'<table class="la-table"><thead><tr><th>序号</th><th>问题（文件、位置、说明）</th></tr></thead>'
-                     f"<tbody>{rows}</tbody></table>")
-    parts.extend(f"<p>{html.escape(line)}</p>" for line in rest if line.startswith(notes))
-    return "".join(parts)
-
-
 class Actions:
-    """The action buttons over one workbench and one output root (one sub-folder per year)."""
+    """The step buttons over one year of a department folder; ``desk`` gives the folders and reloads views.
 
-    def __init__(self, workbench, out_root: str | Path | None = None, report_url: str | None = None):
+    ``desk`` needs ``folders()`` (a :class:`~landassess.workbench.steps.YearFolders` for the chosen
+    year), ``year_changed(callback)`` and ``reload()``; :class:`~landassess.workbench.desk.Desk` is one.
+    """
+
+    def __init__(self, desk, report_url: str | None = None):
         import ipywidgets as w
 
-        self.workbench = workbench
-        self.out_root = Path(out_root) if out_root else SCRATCH
+        self.desk = desk
         self.report_url = (report_url or "").rstrip("/") or None
         layout = w.Layout(**BUTTON_LAYOUT)
-        self.validate_button = w.Button(description="检查数据", button_style="info", layout=layout)
-        self.run_button = w.Button(description="运行评估", button_style="primary", layout=layout)
-        self.finalize_button = w.Button(description="定稿", button_style="warning", layout=layout)
-        self.confirm_button = w.Button(description="确认定稿", button_style="danger", layout=layout)
-        self.cancel_button = w.Button(description="取消", layout=layout)
-        self.confirm_box = w.HBox([w.HTML("<b>定稿后结果锁定，之后重新运行需加 --force 并另存版本。确定吗？</b>"),
-                                   self.confirm_button, self.cancel_button], layout=w.Layout(display="none"))
-        self.collect_from = w.Text(description="交回材料", placeholder="交回的工作簿所在文件夹（含子文件夹）",
-                                   layout=w.Layout(width="520px"))
-        self.collect_button = w.Button(description="收集材料", layout=layout)
+
+        def button(text: str, style: str = "") -> w.Button:
+            return w.Button(description=text, button_style=style, layout=layout)
+
+        self.template_button = button("生成模板")
+        self.sheets_button = button("生成评分表")
+        self.collect_from = w.Dropdown(description="交回材料", layout=w.Layout(width="420px"))
+        self.collect_button = button("收集材料")
+        self.validate_button = button("检查数据", "info")
+        self.pdf = w.Checkbox(value=False, description="同时生成 PDF", indent=False, layout=w.Layout(width="auto"))
+        self.run_button = button("运行评估", "primary")
+        self.documents_button = button("起草公文")
+        self.finalize_button = button("定稿", "warning")
+        self.confirm_button = button("确认定稿", "danger")
+        self.cancel_button = button("取消")
+        self.confirm_box = w.HBox([w.HTML("<b>定稿后结果锁定；如异议成立需要重新出具，请用“重新发布”（原结果保留为历史版本）。"
+                                          "确定定稿吗？</b>"), self.confirm_button, self.cancel_button],
+                                  layout=w.Layout(display="none"))
+        self.reason = w.Textarea(description="原因", placeholder="重新发布的原因（必填），如：异议成立，见省厅复核意见",
+                                 layout=w.Layout(width="520px", height="60px"))
+        self.reissue_button = button("重新发布", "danger")
+        self.confirm_reissue_button = button("确认重新发布", "danger")
+        self.cancel_reissue_button = button("取消")
+        self.reissue_box = w.HBox([w.HTML(), self.confirm_reissue_button, self.cancel_reissue_button],
+                                  layout=w.Layout(display="none"))
         self.report_link = w.HTML()
         self.status = w.HTML()
         self.progress = w.FloatProgress(value=0, min=0, max=100, description="进度",
                                         layout=w.Layout(display="none", width="420px"))
         self.message = w.HTML()
-        self.buttons = [self.validate_button, self.run_button, self.finalize_button, self.confirm_button,
-                        self.collect_button]
+        self.buttons = [self.template_button, self.sheets_button, self.collect_button, self.validate_button,
+                        self.run_button, self.documents_button, self.finalize_button, self.confirm_button,
+                        self.reissue_button, self.confirm_reissue_button]
         self._thread: threading.Thread | None = None
-        self.validate_button.on_click(lambda _: self.start("检查数据", self.validate))
-        self.run_button.on_click(lambda _: self.start("运行评估", self.run))
-        self.finalize_button.on_click(lambda _: self.ask_to_finalize())
-        self.confirm_button.on_click(lambda _: self.start("定稿", self.finalize))
-        self.cancel_button.on_click(lambda _: self._hide_confirmation())
+        self._wire()
+        desk.year_changed(self.refresh)
+        self.refresh()
+
+    def _wire(self) -> None:
+        def step(name: str, function, reload: bool = False):
+            def act() -> None:
+                self.message.value = function(self.folders)
+                if reload:
+                    self.desk.reload()
+            return lambda _: self.start(name, act)
+
+        self.template_button.on_click(step("生成模板", steps.make_templates))
+        self.sheets_button.on_click(step("生成评分表", steps.make_score_sheets))
         self.collect_button.on_click(lambda _: self.start("收集材料", self.collect))
-        workbench.year.observe(lambda _: self.refresh_report_link(), names="value")
-        self.refresh_report_link()
+        self.validate_button.on_click(step("检查数据", steps.validate))
+        self.run_button.on_click(lambda _: self.start("运行评估", self.run))
+        self.documents_button.on_click(step("起草公文", steps.draft_documents))
+        self.finalize_button.on_click(lambda _: self.ask_to_finalize())
+        self.confirm_button.on_click(step("定稿", steps.finalize))
+        self.cancel_button.on_click(lambda _: self._hide_confirmation())
+        self.reissue_button.on_click(lambda _: self.ask_to_reissue())
+        self.confirm_reissue_button.on_click(lambda _: self.start("重新发布", self.reissue))
+        self.cancel_reissue_button.on_click(lambda _: self._hide_confirmation())
 
     # ------------------------------------------------------------------ where
 
     @property
+    def folders(self) -> steps.YearFolders:
+        return self.desk.folders()
+
+    @property
     def year(self) -> int:
-        return self.workbench.year.value
-
-    @property
-    def data(self) -> Path:
-        return self.workbench.data_root / str(self.year)
-
-    @property
-    def params(self) -> tuple[Path, ...]:
-        """The parameter files over the packaged defaults (the department's and ``--params``), in order."""
-        return self.workbench.params_files(self.year)
+        return self.folders.year
 
     @property
     def out(self) -> Path:
-        return self.out_root / str(self.year)
+        return self.folders.out
 
-    @property
-    def notices(self) -> Path:
-        return self.out_root / f"{self.year}-补正通知"
+    def refresh(self) -> None:
+        """After the year changed or a step ended: the folders to collect from and the report link."""
+        if self.desk.year_value() is None:
+            self.collect_from.options = []
+            self.report_link.value = ""
+            return
+        choices = steps.returned_folders(self.folders)
+        self.collect_from.options = choices
+        if choices:
+            self.collect_from.value = choices[0][1]
+        self.refresh_report_link()
 
-    # ------------------------------------------------------------------ running an action
+    # ------------------------------------------------------------------ running a step
 
     def start(self, name: str, action) -> None:
         """Run ``action`` in a thread, buttons disabled meanwhile; its errors shown in Chinese."""
@@ -124,6 +150,9 @@ class Actions:
             self.status.value = "<p>请等待当前操作完成。</p>"
             return
         self._hide_confirmation()
+        if self.desk.year_value() is None:
+            self.status.value = "<p>请先建立年度。</p>"
+            return
         for button in self.buttons:
             button.disabled = True
         self.status.value = f"<p><b>{html.escape(name)}</b>：进行中…</p>"
@@ -145,34 +174,57 @@ class Actions:
         finally:
             for button in self.buttons:
                 button.disabled = False
-            self.refresh_report_link()
+            self.refresh()
 
     def wait(self, timeout: float | None = None) -> None:
-        """Block until the current action is done (for tests and scripts)."""
+        """Block until the current step is done (for tests and scripts)."""
         if self._thread is not None:
             self._thread.join(timeout)
 
-    # ------------------------------------------------------------------ the actions
+    # ------------------------------------------------------------------ the steps that need more than a call
 
-    def validate(self) -> None:
-        from landassess.run.validation import validate_year
-
-        report, _ = validate_year(self.year, self.data, self.params, self.notices)
-        self.message.value = validation_html(report)
-
-    def run_command(self) -> list[str]:
-        """The command line the run button starts (the CLI's own ``run``)."""
-        command = [sys.executable, "-m", "landassess.cli", "run", "--year", str(self.year), "--data", str(self.data),
-                   "--out", str(self.out)]
-        return command + [arg for path in self.params for arg in ("--params", str(path))]
+    def collect(self) -> None:
+        if not self.collect_from.value:
+            raise LandassessError(f"没有可收集的文件夹：请把交回的工作簿放进 {self.folders.returned_root / str(self.year)}，"
+                                  "再点击“收集材料”。")
+        self.message.value = steps.collect(self.folders, Path(self.collect_from.value))
+        self.desk.reload()
 
     def run(self) -> None:
+        from landassess.run.versions import is_finalized
+
+        if is_finalized(self.out):
+            raise LandassessError(FINALIZED_RUN)
+        self._run_child("运行评估", steps.run_command(self.folders, pdf=self.pdf.value))
+
+    def ask_to_reissue(self) -> None:
+        from landassess.run.versions import is_finalized
+
+        if not is_finalized(self.out):
+            self.status.value = "<p>本年度尚未定稿：直接点击“运行评估”即可。</p>"
+            return
+        if not " ".join(self.reason.value.split()):
+            self.status.value = "<p>请先在“原因”中写明重新发布的原因。</p>"
+            return
+        self.reissue_box.children[0].value = (f"<b>将重新发布 {self.year} 年度：原定稿结果保留为历史版本，新结果仍为定稿。"
+                                              f"原因：{html.escape(self.reason.value.strip())}。确定吗？</b>")
+        self.reissue_box.layout.display = None
+
+    def reissue(self) -> None:
+        reason = " ".join(self.reason.value.split())
+        if not reason:
+            raise LandassessError("请先写明重新发布的原因。")
+        self._run_child("重新发布", steps.run_command(self.folders, pdf=self.pdf.value, reason=reason))
+        self.message.value += steps.changes_html(self.folders)
+        self.reason.value = ""
+
+    def _run_child(self, name: str, command: list[str]) -> None:
         """``landassess run`` in a child process; progress shown every half second until it ends."""
         env = {**os.environ, "PYTHONIOENCODING": "utf-8", "PYTHONUTF8": "1"}
         self.progress.value, self.progress.bar_style = 0, "info"
         self.progress.layout.display = None
         started = time.monotonic()
-        process = subprocess.Popen(self.run_command(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                    stdin=subprocess.DEVNULL, text=True, encoding="utf-8", errors="replace", env=env,
                                    creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0))
         reader = threading.Thread(target=lambda: setattr(self, "_output", process.communicate()), daemon=True)
@@ -180,13 +232,13 @@ class Actions:
         while reader.is_alive():
             elapsed = time.monotonic() - started
             self.progress.value = min(95.0, 100 * elapsed / EXPECTED_RUN_SECONDS)
-            self.status.value = f"<p><b>运行评估</b>：运行中… 已用 {elapsed:.0f} 秒</p>"
+            self.status.value = f"<p><b>{name}</b>：运行中… 已用 {elapsed:.0f} 秒</p>"
             reader.join(0.5)
         stdout, stderr = self._output
         self.progress.value = 100
         if process.returncode == 0:
             self.progress.bar_style = "success"
-            self.message.value = f'<p style="white-space:pre-wrap">{html.escape(stdout.strip())}</p>'
+            self.message.value = steps.run_result(self.folders, stdout + ("\n" + stderr if stderr.strip() else ""))
             return
         self.progress.bar_style = "danger"
         lines = [line for line in stderr.strip().splitlines() if line.strip()] or [f"运行失败（退出码 {process.returncode}）"]
@@ -198,24 +250,7 @@ class Actions:
 
     def _hide_confirmation(self) -> None:
         self.confirm_box.layout.display = "none"
-
-    def finalize(self) -> None:
-        from landassess.run.versions import finalize
-
-        record = finalize(self.out, self.year)
-        again = "（此前已定稿）" if record.get("reissued") else ""
-        self.message.value = (f"<p>{self.year} 年度已定稿{again}：第 {record['version']} 版，results.csv "
-                              f"sha256 {html.escape(str(record['results_sha256'])[:16])}…</p>")
-
-    def collect(self) -> None:
-        from landassess.run.collect import collect_year, format_collected
-
-        source = self.collect_from.value.strip()
-        if not source:
-            raise LandassessError("请先填写交回的工作簿所在文件夹。")
-        collected, written = collect_year(self.year, Path(source), self.data, self.params)
-        self.message.value = f'<p style="white-space:pre-wrap">{html.escape(format_collected(collected, self.data, written))}</p>'
-        self.workbench.reload()
+        self.reissue_box.layout.display = "none"
 
     # ------------------------------------------------------------------ the report
 
@@ -234,10 +269,13 @@ class Actions:
     def view(self):
         import ipywidgets as w
 
-        where = "（临时文件夹，不写入正式 outputs/）" if self.out_root == SCRATCH else ""
+        row = w.HBox
         return w.VBox([
-            w.HTML(f"<h3>操作</h3><p class='la-note'>输入：{html.escape(str(self.workbench.data_root))}　"
-                   f"输出：{html.escape(str(self.out_root))}{where}</p>"),
-            w.HBox([self.validate_button, self.run_button, self.finalize_button]), self.confirm_box,
-            w.HBox([self.collect_from, self.collect_button]), self.report_link, self.status, self.progress,
-            self.message])
+            w.HTML("<h3>操作</h3><p class='la-note'>按顺序：生成模板 → 收集材料 → 检查数据 → 运行评估 → 起草公文（公示）"
+                   " → 查验、异议后再运行评估 → 定稿 → 起草公文（通报）；异议成立需重新出具时用“重新发布”。</p>"),
+            row([self.template_button, self.sheets_button]),
+            row([self.collect_from, self.collect_button]),
+            row([self.validate_button, self.run_button, self.pdf, self.documents_button, self.finalize_button]),
+            self.confirm_box,
+            row([self.reason, self.reissue_button]), self.reissue_box,
+            self.report_link, self.status, self.progress, self.message])

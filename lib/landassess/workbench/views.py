@@ -1,9 +1,9 @@
 """The evaluator workbench (JupyterLab + ipywidgets): browse, what if, how robust, decide.
 
-The widgets are thin: every number comes from a ``landassess`` function that is tested without a
-browser (``browse_table``, ``scorecard_html``, :mod:`whatif`, :mod:`robustness`,
-:mod:`decisions`). A :class:`Workbench` can be driven from Python: set a widget's ``value`` or call
-``button.click()`` and read the HTML widgets.
+The widgets are thin: every number and table comes from a ``landassess`` function that is tested
+without a browser (:mod:`tables`, :mod:`whatif`, :mod:`robustness`, :mod:`decisions`). A
+:class:`Workbench` can be driven from Python: set a widget's ``value`` or call ``button.click()``
+and read the HTML widgets.
 """
 
 from __future__ import annotations
@@ -20,80 +20,24 @@ from landassess.params import ParamsError
 from landassess.paths import ParamsFiles, department_files, override_files
 from landassess.problems import InputError
 from landassess.publish import report
+from landassess.publish.webfont import FAMILY
 from landassess.vocabulary import STATUS_ZH
 from landassess.workbench import robustness, whatif
 from landassess.workbench.decisions import DECISION_ZH, DecisionError, record_decision
+from landassess.workbench.tables import ALL, SORTS, browse_table, robustness_html, scorecard_html
 
-ALL = "全部"
-SORTS = {"名次": ["position", "code"], "总分（高→低）": ["total_num", "code"], "县级代码": ["code"]}
+__all__ = ["ALL", "SORTS", "WORKBENCH_CSS", "Workbench", "browse_table", "scorecard_html", "workbench_style"]
 
-
-def browse_table(a: Assessment, city: str = ALL, status: str = ALL, sort: str = "名次") -> pd.DataFrame:
-    """Declared counties filtered by city and status (Chinese label), sorted; display columns."""
-    counties = a.counties[a.counties["is_declared"]].copy()
-    if city != ALL:
-        counties = counties[counties["city"] == city]
-    if status != ALL:
-        counties = counties[counties["status_zh"] == status]
-    counties["total_num"] = pd.to_numeric(counties["total"].replace("", None), errors="coerce")
-    ascending = [False, True] if sort == "总分（高→低）" else True
-    counties = counties.sort_values(SORTS[sort], ascending=ascending, na_position="last")
-    return pd.DataFrame({
-        "县级代码": counties["code"], "县（市、区）": counties["name"], "设区市": counties["city"],
-        "状态": counties["status_zh"], "否决": counties["vetoes"], "基础得分": counties["base_score"],
-        "加分": counties["bonus"], "总分": counties["total"],
-        "名次": counties["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))),
-    }).reset_index(drop=True)
-
-
-def scorecard_html(a: Assessment, code: str, history: dict[int, Assessment] | None = None) -> str:
-    """One county's scorecard as HTML.
-
-    Criterion scores against maxima, each evaluator and the spread, vetoes, bonus documents, the
-    ledger and the history over the years.
-    """
-    e = html.escape
-    county = a.counties.set_index("code").loc[code]
-    parts = [f"<h3>{e(county['name'])}（{e(county['city'])}，{e(code)}）— {e(county['status_zh'])}</h3>"]
-    crit = a.scores.criteria[a.scores.criteria["code"] == code]
-    evaluator_scores = a.scores.evaluator_scores[a.scores.evaluator_scores["code"] == code]
-    if len(crit):
-        pivot = evaluator_scores.pivot_table(index="criterion", columns="evaluator", values="score", aggfunc="first")
-        rows = []
-        for c in a.params.rubric.criteria:
-            line = crit[crit["criterion"] == c.id]
-            row = {"指标": f"{c.id} {c.name}", "满分": f"{c.max.normalize():f}",
-                   "得分（平均）": report._num(line["mean"].iloc[0]) if len(line) else "—",
-                   "极差": report._num(line["spread"].iloc[0]) if len(line) else "—"}
-            for evaluator in pivot.columns:
-                value = pivot.at[c.id, evaluator] if c.id in pivot.index else None
-                row[str(evaluator)] = "" if value is None or pd.isna(value) else f"{value.normalize():f}"
-            rows.append(row)
-        parts.append(report._table(pd.DataFrame(rows)))
-    else:
-        parts.append("<p>该县未进入评分。</p>")
-    vetoes = a.veto_events[a.veto_events["code"] == code]
-    if len(vetoes):
-        parts.append("<h4>否决事项</h4>" + report._table(pd.DataFrame({
-            "类型": vetoes["type"], "日期": vetoes["date"].map(lambda x: x.isoformat()), "是否计入": vetoes["counts"].map(
-                {True: "计入", False: "不计"}), "说明": vetoes["reason"]})))
-    bonus = a.bonus_events[a.bonus_events["code"] == code]
-    if len(bonus):
-        parts.append("<h4>加分文件</h4>" + report._table(pd.DataFrame({
-            "文号": bonus["document_no"], "级别": bonus["level"], "加分": bonus["points"].map(lambda p: f"{p.normalize():f}"),
-            "说明": bonus["reason"]})))
-    ledger = report.county_ledger(a, code)
-    parts.append("<h4>判定过程</h4><ol>" + "".join(f"<li><b>{e(s)}</b>：{e(t)}</li>" for s, t in ledger) + "</ol>")
-    if history:
-        rows = []
-        for year, other in sorted(history.items()):
-            row = other.counties.set_index("code").loc[code]
-            rows.append({"年度": year, "状态": row["status_zh"], "总分": row["total"],
-                         "名次": "" if pd.isna(row["rank"]) else int(row["rank"])})
-        parts.append("<h4>历年情况</h4>" + report._table(pd.DataFrame(rows)))
-    return "".join(parts)
-
-
+FONT_STACK = f'"{FAMILY}", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif'
+"""The packaged font (embedded by :func:`workbench_style`) first, then the usual system CJK fonts."""
+FONT_SELECTORS = (
+    ".widget-html", ".widget-label", ".widget-dropdown", ".widget-readout", ".jupyter-widgets",
+    "select", "option", "input", "textarea", "button", "input::placeholder", "textarea::placeholder",
+    ".widget-dropdown select", ".jupyter-widgets select", ".jupyter-widgets option", ".jupyter-widgets input",
+    ".jupyter-widgets textarea", ".jupyter-widgets button", ".jupyter-button",
+)
+"""The text and the native controls (drop-downs, inputs and their placeholders, buttons), which do
+not inherit the page's font: without the packaged font they show boxes where no CJK font is installed."""
 WORKBENCH_CSS = """
 .la-table { border-collapse: collapse; font-size: 13px; margin: 6px 0 12px; }
 .la-table th, .la-table td { border: 1px solid #d6dde6; padding: 3px 8px; text-align: left; }
@@ -102,16 +46,21 @@ WORKBENCH_CSS = """
 .la-table tr.la-tier-model { background: #e3f1e5; }
 .la-table tr.la-pending { background: #fff4e5; }
 .la-note { color: #5f6b7a; font-size: 12.5px; }
-.widget-html, .widget-label, .widget-dropdown, .widget-readout, .jupyter-widgets {
-  font-family: "Landassess Noto Sans SC", "Noto Sans CJK SC", "Microsoft YaHei", "PingFang SC", sans-serif; }
-"""
+""" + "".join(  # one rule per kind: a browser drops a whole rule whose selector list it cannot read
+    ", ".join(s for s in FONT_SELECTORS if ("::" in s) == is_pseudo) + f" {{ font-family: {FONT_STACK}; }}\n"
+    for is_pseudo in (False, True))
 
 
 def workbench_style(a: Assessment) -> str:
     """A <style> block: table styles and the embedded font, cut to the text the workbench shows."""
+    return folder_style(a.inputs.folder)
+
+
+def folder_style(folder: Path) -> str:
+    """The same for a year folder that cannot be assessed yet (the package's own text, the divisions, its files)."""
     from landassess.publish.webfont import cjk_and_symbols, predicted_text, subset_font_css
 
-    characters = cjk_and_symbols(predicted_text(a.inputs.folder))
+    characters = cjk_and_symbols(predicted_text(folder))
     return f"<style>{subset_font_css(''.join(sorted(characters)))}{WORKBENCH_CSS}</style>"
 
 
@@ -310,11 +259,10 @@ class Workbench:
 
         from landassess.publish.figures import setup_fonts
 
-        table = robustness.robustness(self.base, runs=self.robust_runs.value)
-        self.robust_table.value = ("<p>仅供评审参考，不改变评估规则。</p>" + report._table(pd.DataFrame({
-            "县（市、区）": table["name"], "入选次数": [f"{h}/{n}" for h, n in zip(table["titled_in"], table["variants"],
-                                                                        strict=True)],
-            "判断": table["label_zh"], "未入选的方案": table["not_titled_in"]})))
+        variants = robustness.run_variants(self.base, runs=self.robust_runs.value)
+        table = robustness.label_counties(self.base.official.counties, variants.titled)
+        self.robust_table.value = robustness_html(variants, table)
+        table = table[table["label"] != "not-eligible"]  # the chart shows the counties that take part
         self.robust_chart.clear_output()
         with self.robust_chart:
             setup_fonts()
@@ -322,13 +270,16 @@ class Workbench:
             colors = {"stable-in": "#2e7d32", "marginal": "#e08a00", "stable-out": "#9aa5b1"}
             ax.barh(table["name"], table["titled_in"] / table["variants"] * 100, color=table["label"].map(colors))
             ax.invert_yaxis()
-            ax.set_xlabel("入选方案占比（%）")
-            ax.set_title("稳健性：绿 稳定入选，橙 边缘，灰 稳定落选")
+            ax.set_xlabel("入选的变体占比（%）")
+            ax.set_title("稳健性（不含不参与的县）：绿 稳定入选，橙 边缘，灰 稳定落选")
             fig.tight_layout()
             display(fig)
             plt.close(fig)
 
     def record(self) -> None:
+        if not self.decide_county.value:  # no county chosen (or none ranked): ask, record nothing
+            self.decide_message.value = '<p style="color:#b3261e">请先选择县（市、区）。</p>'
+            return
         a = self.assessment
         try:
             # Checked first with the run's own rules (quotas, a ranked unit): refused if the run would not apply it.
@@ -378,13 +329,6 @@ class Workbench:
         """Read the shown year's inputs again (after 收集材料 replaced its tables)."""
         self._cache.pop(self.year.value, None)
         self._load_year()
-
-    def actions_view(self, out_root: str | Path | None = None, report_url: str | None = None):
-        """The year's actions as buttons (:mod:`landassess.workbench.actions`)."""
-        from landassess.workbench.actions import Actions
-
-        self.actions = Actions(self, out_root, report_url)
-        return self.actions.view()
 
     def decide_view(self):
         import ipywidgets as w

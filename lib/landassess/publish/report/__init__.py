@@ -9,8 +9,11 @@ The notebook presents, this package decides what is shown. Every input string go
 - :mod:`.scores` — 五 评分, 六 加分;
 - :mod:`.verification` — 七 实地查验与异议 and the draw's check commands;
 - :mod:`.ledgers` — 八 数据问题, 九 逐县说明;
-- :mod:`.assumptions` — 十 假设与口径, 十一 溯源 (read from the manifest, :mod:`landassess.publish.provenance`);
-- :mod:`.markup` and :mod:`.privacy` — the HTML helpers, phone masking and contact scrubbing.
+- :mod:`.assumptions` — 十 假设与口径, 十一 溯源 (read from the manifest, :mod:`landassess.publish.provenance`),
+  with :mod:`.parameters` — the parameters used, in words, each with the file that set it;
+- :mod:`.citations` — where a row was read: the sender's workbook cell, or the table's file and line;
+- :mod:`.markup` and :mod:`.privacy` — the HTML helpers (codes, clauses and numbers kept on one line),
+  phone masking and contact scrubbing.
 """
 
 from __future__ import annotations

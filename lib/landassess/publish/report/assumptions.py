@@ -2,31 +2,25 @@
 
 The assumptions log is built from the parameters (the number of criteria, the rounding), so it
 cannot contradict them; the provenance section shows the year's manifest as
-:mod:`landassess.publish.provenance` built it, the same dictionary ``manifest.json`` holds.
+:mod:`landassess.publish.provenance` built it, the same dictionary ``manifest.json`` holds, and the
+parameters used as a table of values and the files they came from (:mod:`.parameters`).
 """
 
 from __future__ import annotations
-
-from pathlib import PurePosixPath, PureWindowsPath
 
 import pandas as pd
 
 from landassess.assessment import Assessment
 from landassess.clock import china_now
 from landassess.params import Params, params_as_dict
+from landassess.params.labels import PARAM_GROUP_ZH
 from landassess.publish.provenance import year_manifest
 from landassess.publish.report.markup import HTMLFragment, _e, _section, _source_zh, _table, decimals_zh
+from landassess.publish.report.parameters import parameter_file_zh, parameters_table
 from landassess.vocabulary import TABLE_ZH
 
 _NO_COMMIT = "（不在 git 仓库中）"
-
-PARAM_GROUP_ZH = {
-    "divisions": "评估对象（区划名单）", "deadlines": "申报与推荐截止日期", "vetoes": "一票否决",
-    "bonus": "加分", "recommendation": "推荐名额", "tiers": "称号名额与分数线", "scoring": "评分方法",
-    "tie_break": "总分相同时的比较顺序", "spot_check": "实地查验抽取", "rubric": "评估指标（评估细则）",
-    "report": "报告显示",
-}
-"""The parameter groups (the top-level keys of the parameter file) in words."""
+__all__ = ["PARAM_GROUP_ZH", "assumption_items", "assumptions_section", "provenance_section"]
 
 
 def _effectiveness_name(params: Params) -> str:
@@ -62,14 +56,6 @@ def assumptions_section(a: Assessment) -> HTMLFragment:
     return _section("assumptions", "十、假设与口径", markup, a)
 
 
-def _parameter_file_zh(file: str) -> str:
-    """A parameter file as the report names it: the packaged defaults as such, others by folder and name."""
-    if file.startswith("landassess:"):
-        return f"软件默认参数（{file.removeprefix('landassess:')}）"
-    path = PureWindowsPath(file) if "\\" in file else PurePosixPath(file)
-    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
-
-
 def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragment:
     """The year's manifest as a reader sees it: input hashes, parameters, versions, commit, as-of date.
 
@@ -81,20 +67,21 @@ def provenance_section(a: Assessment, run_time: str | None = None) -> HTMLFragme
         {"表": TABLE_ZH.get(name, "收集记录" if name == "collected" else name), "文件": entry["file"],
          "SHA-256": entry["sha256"]}
         for name, entry in sorted(manifest["inputs"].items())
-    ] + [{"表": "参数文件（依次生效）", "文件": _parameter_file_zh(entry["file"]), "SHA-256": entry["sha256"]}
+    ] + [{"表": "参数文件（依次生效）", "文件": parameter_file_zh(entry["file"]), "SHA-256": entry["sha256"]}
          for entry in manifest.get("parameter_files", [])])
     software = dict(manifest["software"])
     python = software.pop("python")
     versions = [f"{package} {version or '（未安装）'}" for package, version in software.items()]
     commit = manifest["commit"][:12] if manifest["commit"] else _NO_COMMIT
-    import yaml
-
-    params_yaml = yaml.safe_dump(manifest["parameters"], allow_unicode=True, sort_keys=False)
     run_time = run_time or china_now().isoformat(timespec="seconds")
     as_of = manifest["as_of"] or "—"
     markup = (f"{_table(files)}"
               f"<p>软件：{_e('；'.join(versions))}；Python {_e(python)}；代码版本（git）：<span class='la-mono'>{_e(commit)}</span>；"
               f'运行时间（北京时间）：<span class="la-run-time">{_e(run_time)}</span>；'
               f"评估基准日（--as-of，判断日期是否晚于“今天”）：<b>{_e(as_of)}</b></p>"
-              f"<details class='la-ledger'><summary>生效参数（合并后；参数文件原文，键名与参数文件一致，供复现）</summary><pre class='la-mono'>{_e(params_yaml)}</pre></details>")
+              "<h3>本次使用的参数</h3>"
+              '<p class="la-note">参数文件按上表顺序依次生效，后生效的覆盖先生效的；“取自”是最后写明该取值的参数文件'
+              "（“软件默认参数”即软件自带的 params/base.yaml），参数文件都未写明的用软件内置默认值。</p>"
+              f"{parameters_table(a, manifest.get('parameter_files', []))}"
+              '<p class="la-note">完整参数见 manifest.json 的 parameters。</p>')
     return _section("provenance", "十一、溯源", markup, a)

@@ -7,6 +7,7 @@ from fractions import Fraction
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.publish.report.citations import cite
 from landassess.publish.report.markup import HTMLFragment, _name, _num, _pct, _section, _share_pct, _table
 from landassess.vocabulary import EVENT_VETO_TYPES, LEVEL_ZH, VETO_CLAUSE, VETO_ZH
 
@@ -19,11 +20,11 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
     events = a.veto_events
     for r in events[events["counts"]].itertuples():
         rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH[r.type],
-                     "条款": VETO_CLAUSE[r.type], "证据": _event_evidence(r)})
+                     "条款": VETO_CLAUSE[r.type], "证据": _event_evidence(r, cite(a, r, "type"))})
     for r in a.land.itertuples():
         evidence = (f"违法占用耕地 {_num(r.illegal_cultivated_area)} {r.area_unit}（{_num(r.illegal_mu, 4)} 亩）÷ "
                     f"新增建设用地占用耕地 {_num(r.construction_cultivated_area)} {r.area_unit}（{_num(r.construction_mu, 4)} 亩）"
-                    f" = {_pct(r.ratio)}；来源：{r.source or '耕地数据表'} 第{r.row}行")
+                    f" = {_pct(r.ratio)}；来源：" + (f"{r.source}（{cite(a, r)}）" if r.source else cite(a, r)))
         if r.is_ratio_veto:
             rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH["cultivated_ratio"],
                          "条款": VETO_CLAUSE["cultivated_ratio"], "证据": evidence + f"，≥ {_pct(Fraction(a.params.vetoes.cultivated_ratio_threshold))}（精确小数比较）"})
@@ -63,7 +64,7 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
     return _section("vetoes", "三、一票否决", markup, a)
 
 
-def _event_evidence(r) -> str:
+def _event_evidence(r, citation: str) -> str:
     parts = [f"{EVENT_VETO_TYPES[r.type]}，{r.date.isoformat()}，{LEVEL_ZH.get(r.authority_level, r.authority_level)}"]
     if r.verified is not None:
         parts.append("已查实" if r.verified else "未查实")
@@ -71,7 +72,7 @@ def _event_evidence(r) -> str:
         parts.append(f"文号/出处：{r.reference}")
     if r.description:
         parts.append(f"说明：{r.description}")
-    parts.append(f"{r.file} 第{r.row}行")
+    parts.append(citation)
     return "；".join(parts)
 
 
@@ -93,7 +94,7 @@ def quotas_section(a: Assessment) -> HTMLFragment:
     rows = pd.DataFrame({
         "设区市": r["city"], "推荐顺序": r["order"], "县级代码": r["code"],
         "县（市、区）": r["code"].map(a.divisions.name_of()),
-        "结果": r["reason"], "文件行": [f"{f} 第{n}行" for f, n in zip(r["file"], r["row"], strict=True)],
+        "结果": r["reason"], "来源": [cite(a, row, "code") for row in r.itertuples()],
     })
     share = a.params.recommendation.quota_share
     markup = (f'<p class="la-note">六(二)：推荐单位数量不超过所辖县（市、区）的 {_share_pct(share)}，名额 = ⌊{share} × 县级单位数⌋；'

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.publish.report.citations import cite
 from landassess.publish.report.markup import HTMLFragment, _e, _num, _pct, _section, _table, with_names
 from landassess.publish.report.privacy import shareable_problems, shareable_value_and_message
 from landassess.vocabulary import (
@@ -96,7 +97,7 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
         return [("申报", "未申报")]
     first = declarations[0]
     on = first.declared_on.isoformat() if first.declared_on else "日期缺失"
-    steps.append(("申报", f"{on} 申报（{first.file} 第{first.row}行）"))
+    steps.append(("申报", f"{on} 申报（{cite(a, first, 'declared_on')}）"))
     land = index.land.get(code, [])
     if not land:
         steps.append(("否决检查·耕地", "缺少耕地数据，无法判断七(一)2（材料不全）"))
@@ -106,13 +107,14 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
                                    + ("构成否决" if r.is_ratio_veto or r.is_area_veto else "未达否决线")))
     events = index.events.get(code, [])
     for r in events:
-        steps.append(("否决检查·事项", f"{EVENT_VETO_TYPES[r.type]}（{r.date.isoformat()}）：{r.reason}"))
+        steps.append(("否决检查·事项", f"{EVENT_VETO_TYPES[r.type]}（{r.date.isoformat()}）：{r.reason}（{cite(a, r, 'type')}）"))
     if not events:
         steps.append(("否决检查·事项", "无记录的否决事项"))
     if c["vetoes"]:
         steps.append(("一票否决", "、".join(f"{VETO_ZH[v]}（{VETO_CLAUSE[v]}）" for v in c["vetoes"].split(";"))))
     recs = index.recommendations.get(code, [])
-    steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}" for r in recs) or "所在设区市未推荐"))
+    steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}（{cite(a, r, 'code')}）" for r in recs)
+                  or "所在设区市未推荐"))
     own = index.problems.get(code, [])
     steps.append(("材料完整性", "；".join(shareable_value_and_message(p.table, p.column, p.value, p.message)[1]
                                       for p in own) if own else "完整"))

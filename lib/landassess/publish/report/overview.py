@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.publish.report.edition import edition_html
 from landassess.publish.report.markup import (
     DEMO_BANNER,
     NOTICE_TITLE,
@@ -59,7 +60,7 @@ def overview(a: Assessment) -> HTMLFragment:
         f'<div class="la-cards">{cards}</div>{"".join(titled)}'
         f'<p class="la-note">状态说明：按 {" → ".join(STATUS_ZH[s] for s in STATUSES)} 的顺序判定，取第一个适用的状态。</p>'
     )
-    title = f"<h1>{a.year} 年度江苏省土地执法模范县（市、区）创建活动评估报告</h1>{banner}"
+    title = f"<h1>{a.year} 年度江苏省土地执法模范县（市、区）创建活动评估报告</h1>{edition_html()}{banner}"
     return HTMLFragment(title + str(_section("overview", "一、概览", markup, a)))
 
 
@@ -116,6 +117,7 @@ def _decisions_table(a: Assessment) -> str:
         "县级代码": d["code"], "县（市、区）": d["code"].map(a.divisions.name_of()),
         "决定": d["decision"].map(DECISIONS),
         "理由": d["reason"], "决定人": d["decided_by"], "日期": d["decided_on"].map(lambda x: x.isoformat() if x else ""),
+        "依据": d["basis"].fillna("") if "basis" in d.columns else "",  # e.g. 评分汇总表 待定并列 第4行 (SPEC 8.4)
         "是否采用": d["note"],
     })
     return "<h3>评审委员会决定</h3>" + _table(frame)
@@ -124,8 +126,8 @@ def _decisions_table(a: Assessment) -> str:
 # --------------------------------------------------------------------------- re-issued results
 
 
-def changes_section(a: Assessment, previous_results: str, previous_version: str) -> HTMLFragment:
-    """When this run re-issues a finalised year: what changed against that version."""
+def changes_section(a: Assessment, previous_results: str, previous_version: str, reason: str = "") -> HTMLFragment:
+    """When this run re-issues a finalised year: why (``run --force --reason``) and what changed against that version."""
     if not previous_results:
         return HTMLFragment("")
     from pathlib import Path
@@ -149,6 +151,7 @@ def changes_section(a: Assessment, previous_results: str, previous_version: str)
         f"原结果（{previous_version}）": [show(f, v) for f, v in zip(changes["field"], changes["before"], strict=True)],
         "本次结果": [show(f, v) for f, v in zip(changes["field"], changes["after"], strict=True)],
     })
-    markup = (f'<div class="la-banner">本报告为重新出具的结果，原定稿结果保存为 {_e(previous_version)}。</div>'
+    why = f"重新出具的原因：{_e(reason.strip().rstrip('。.'))}" if reason.strip() else "重新出具时未说明原因（landassess run --force --reason）"
+    markup = (f'<div class="la-banner">本报告为重新出具的结果，原定稿结果保存为 {_e(previous_version)}。{why}。</div>'
               + _table(frame, empty="与原定稿结果相比，状态、名次和称号均无变化。"))
     return _section("changes", f"版本变更（相对 {previous_version}）", markup, a)
