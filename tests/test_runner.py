@@ -236,3 +236,31 @@ def test_no_staging_leftovers_in_a_runs_parent(golden_run):
     # The folder's lock file (.2025.lock) stays by design; a staging folder or temporary file may not.
     leftovers = [p.name for p in golden_run.out.parent.iterdir() if p != golden_run.out and not p.name.endswith(".lock")]
     assert leftovers == []
+
+
+@pytest.mark.slow
+def test_the_early_kernel_goes_away_when_the_run_stops_before_it(tmp_path):
+    """``run`` starts its kernel first thing (issue 22); a run refused before the notebook leaves none behind."""
+    import subprocess
+    import sys
+
+    import psutil
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch), "PYTHONUNBUFFERED": "1"}
+    process = subprocess.Popen([sys.executable, "-m", "landassess.cli", "run", "--year", "2025", "--data",
+                                str(tmp_path / "missing"), "--out", str(tmp_path / "out")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    children: set[int] = set()
+    while process.poll() is None:  # the kernel it started, while it runs
+        try:
+            children |= {c.pid for c in psutil.Process(process.pid).children(recursive=True)}
+        except psutil.NoSuchProcess:
+            break
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 3, stderr  # the input folder does not exist: exit 3, in Chinese
+    assert "输入文件夹不存在" in stderr
+    assert children, "the run started no kernel"
+    assert not [p for p in scratch.iterdir() if p.name.startswith("landassess-kernel-")]
+    assert not [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]

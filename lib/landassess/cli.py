@@ -329,9 +329,29 @@ def _resolved(path: Path) -> Path:
         return Path(path)
 
 
+UNNEEDED_IMPORTS = ("rfc3987_syntax",)
+"""Optional packages a dependency imports but no command uses: jsonschema (through papermill and
+nbformat) builds 38 grammars of ``rfc3987_syntax`` at import, a second of every run, for an
+``iri`` format check no notebook schema has (benchmarks/results.md, issue 22)."""
+
+
 def main(argv: list[str] | None = None) -> int:
     _without_working_folder_on_path()
+    for name in UNNEEDED_IMPORTS:  # an optional import: jsonschema goes on without it
+        sys.modules.setdefault(name, None)  # type: ignore[arg-type]
     args = build_parser().parse_args(argv)
+    if args.command == "run":  # the kernel starts and imports while this process reads the parameters
+        from landassess.run.runner import WarmKernel
+
+        WarmKernel.start_early()
+    try:
+        return _main(args)
+    finally:
+        if args.command == "run":
+            WarmKernel.discard_early()
+
+
+def _main(args: argparse.Namespace) -> int:
     _department_params(args)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,

@@ -42,6 +42,29 @@ class WarmKernel:
 
     WARM_UP = "import pandas, matplotlib.pyplot, landassess.assessment, landassess.publish.report, landassess.publish.figures"
     _used = False
+    _early: WarmKernel | None = None
+
+    @classmethod
+    def start_early(cls) -> None:
+        """Start the process's warm kernel now, before the command line imports the parameters and pandas.
+
+        ``landassess run`` calls this first thing (issue 22): the kernel starts and imports while
+        this process reads its parameters. It runs in an empty folder of its own (never the folder
+        the command was started in: a ``pandas.py`` there would be imported), removed at shutdown.
+        """
+        import sys
+        import tempfile
+
+        if cls._used or cls._early is not None or "nbclient" in sys.modules:
+            return
+        cls._early = cls(Path(tempfile.mkdtemp(prefix="landassess-kernel-")), own_folder=True)
+
+    @classmethod
+    def discard_early(cls) -> None:
+        """Shut down a kernel started early that no run took (the command stopped before it)."""
+        if cls._early is not None:
+            cls._early.shutdown()
+            cls._early = None
 
     @classmethod
     def first_in_process(cls, cwd: Path) -> WarmKernel | None:
@@ -55,14 +78,18 @@ class WarmKernel:
         """
         import sys
 
+        if cls._early is not None:
+            early, cls._early, cls._used = cls._early, None, True
+            return early
         if cls._used or "nbclient" in sys.modules:
             return None
         cls._used = True
         return cls(cwd)
 
-    def __init__(self, cwd: Path):
+    def __init__(self, cwd: Path, own_folder: bool = False):
         from jupyter_client.manager import KernelManager
 
+        self._folder = cwd if own_folder else None
         self.manager = KernelManager(kernel_name="python3")
         # The kernel's own log (TCP transport notice, shutdown interrupt) is noise here.
         self.manager.start_kernel(extra_arguments=["--IPKernelApp.log_level=CRITICAL"], cwd=str(cwd))
@@ -94,6 +121,8 @@ class WarmKernel:
         self._client.stop_channels()
         if self.manager.has_kernel:
             self.manager.shutdown_kernel(now=True)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
 
 
 class FontPrefetch:
@@ -102,19 +131,28 @@ class FontPrefetch:
     def __init__(self, data_dir: Path):
         from concurrent.futures import ThreadPoolExecutor
 
+        self._pool = ThreadPoolExecutor(max_workers=1)
+        self._cut = self._pool.submit(self._prefetch, data_dir)
+        self._exporter = self._pool.submit(_report_exporter_class)  # nbconvert's import, off the critical path
+
+    @staticmethod
+    def _prefetch(data_dir: Path) -> tuple[set[str], str]:
         from landassess.publish.webfont import cjk_and_symbols, predicted_text, subset_font_css
 
-        self._chars = cjk_and_symbols(predicted_text(data_dir))
-        self._pool = ThreadPoolExecutor(max_workers=1)
-        self._css = self._pool.submit(subset_font_css, "".join(sorted(self._chars)))
+        chars = cjk_and_symbols(predicted_text(data_dir))
+        return chars, subset_font_css("".join(sorted(chars)))
+
+    def exporter_class(self):
+        return self._exporter.result()
 
     def css_for(self, text: str) -> str:
         """The font for ``text``: the prefetched cut when it covers the text, else a new one."""
         from landassess.publish.webfont import cjk_and_symbols, subset_font_css
 
         try:
-            if cjk_and_symbols(text) <= self._chars:
-                return self._css.result()
+            chars, css = self._cut.result()
+            if cjk_and_symbols(text) <= chars:
+                return css
             return subset_font_css(text)
         finally:
             self._pool.shutdown(wait=False)
@@ -159,7 +197,7 @@ def export_html(notebook_path: Path, font: FontPrefetch | None = None, notebook=
     for cell in notebook.cells:  # papermill gives its injected cell a random id; keep the page stable
         if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
             cell["id"] = "injected-parameters"
-    exporter = _report_exporter_class()(
+    exporter = (font.exporter_class() if font else _report_exporter_class())(
         template_name="landassess_report",
         extra_template_basedirs=[str(TEMPLATES_DIR)],
         exclude_input=True,
