@@ -7,6 +7,7 @@ their rounded text (half-up to ``scoring.score_decimals`` places).
 
 from __future__ import annotations
 
+import functools
 from decimal import Decimal
 from fractions import Fraction
 
@@ -52,8 +53,13 @@ def county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, l
                  incomplete: set[str], ranked: pd.DataFrame, draw: pd.DataFrame,
                  outcomes: pd.DataFrame, scored: Scores, bonus_points: dict[str, Decimal],
                  ratio_of: dict[str, Fraction | None], decimals: int, dimension_ids: list[str]) -> pd.DataFrame:
-    """One row per division with its status (SPEC 3.6) and figures."""
-    table = divisions.table[["code", "name", "city"]].copy()
+    """One row per division with its status (SPEC 3.6) and figures.
+
+    Built column by column as plain lists and put together once (what-if and robustness call this
+    for every variant: pandas' per-column assignment was half of a recompute).
+    """
+    base = divisions.table[["code", "name", "city"]]
+    codes = base["code"].tolist()
     ranked_by_code = ranked.set_index("code")
     tier_of = ranked_by_code["tier"].to_dict() if "tier" in ranked_by_code else {}
     pending_of = ranked_by_code["is_tie_pending"].to_dict() if "is_tie_pending" in ranked_by_code else {}
@@ -65,40 +71,58 @@ def county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, l
     recorded_reason = outcomes[outcomes["is_disqualifying"]].groupby("code")["reason"].agg("；".join).to_dict()
     over_quota = set(judged_recs.loc[judged_recs["is_over_quota"], "code"]) - admitted
     vetoed, disqualified = set(veto_ids), set(disqualified_reason)
-    table["status"] = [
-        status_of(code, declared=declared, vetoed=vetoed, recommended=recommended, over_quota=over_quota,
-                  incomplete=incomplete, disqualified=disqualified, tier=tier_of.get(code),
-                  is_tie_pending=bool(pending_of.get(code, False)))
-        for code in table["code"]]
-    table["status_zh"] = table["status"].map(STATUS_ZH)
-    table["vetoes"] = [";".join(veto_ids.get(c, [])) for c in table["code"]]
-    table["is_declared"] = table["code"].isin(declared)
-    table["is_recommended"] = table["code"].isin(recommended)
-    table["is_admitted"] = table["code"].isin(admitted)
-    table["is_ranked"] = table["code"].isin(ranked_by_code.index)
-    table["ratio"] = table["code"].map(ratio_of)
-    for column in _RANKED_COLUMNS:
-        table[column] = table["code"].map(ranked_by_code[column]) if column in ranked_by_code else None
-    table["rank"] = table["rank"].astype("Int64")
-    table["base_score"] = [format_score(x, decimals) for x in table["base_exact"]]
-    table["bonus"] = [format_score(x, decimals) for x in table["bonus_exact"]]
-    table["total"] = [format_score(x, decimals) for x in table["total_exact"]]
-    dimension_scores = scored.counties.set_index("code")
     is_ranked = set(ranked_by_code.index)
+    status = [status_of(code, declared=declared, vetoed=vetoed, recommended=recommended, over_quota=over_quota,
+                        incomplete=incomplete, disqualified=disqualified, tier=tier_of.get(code),
+                        is_tie_pending=bool(pending_of.get(code, False)))
+              for code in codes]
+    index = base.index
+    code_series = base["code"]
+    columns: dict[str, object] = {
+        "status": status,
+        "status_zh": [STATUS_ZH.get(x) for x in status],
+        "vetoes": [";".join(veto_ids.get(c, [])) for c in codes],
+        "is_declared": [c in declared for c in codes],
+        "is_recommended": [c in recommended for c in codes],
+        "is_admitted": [c in admitted for c in codes],
+        "is_ranked": [c in is_ranked for c in codes],
+        "ratio": code_series.map(ratio_of),
+    }
+    for column in _RANKED_COLUMNS:  # through map: the same dtypes as the ranked table's, NaN where unranked
+        columns[column] = code_series.map(ranked_by_code[column]) if column in ranked_by_code else None
+    columns["rank"] = columns["rank"].astype("Int64") if columns["rank"] is not None else pd.Series(
+        [pd.NA] * len(codes), index=index, dtype="Int64")
+    for name, exact in (("base_score", "base_exact"), ("bonus", "bonus_exact"), ("total", "total_exact")):
+        values = columns[exact]
+        columns[name] = [format_score(x, decimals) for x in (values if values is not None else [None] * len(codes))]
+    dimension_scores = scored.counties.set_index("code")
     for dimension in dimension_ids:
         score_of = dimension_scores[dimension].to_dict()
-        table[f"dim_{dimension}"] = [format_score(score_of[c], decimals) if c in is_ranked else ""
-                                     for c in table["code"]]
-    table["bonus_documents_points"] = table["code"].map(bonus_points)
-    table["spot_check"] = table["code"].isin(drawn)
-    table["disqualified_reason"] = [disqualified_reason.get(code, "") if status == "disqualified" else ""
-                                    for code, status in zip(table["code"], table["status"], strict=True)]
-    table["verification_record"] = [recorded_reason.get(code, "") for code in table["code"]]
-    return table
+        columns[f"dim_{dimension}"] = [format_score(score_of[c], decimals) if c in is_ranked else "" for c in codes]
+    columns["bonus_documents_points"] = code_series.map(bonus_points)
+    columns["spot_check"] = [c in drawn for c in codes]
+    columns["disqualified_reason"] = [disqualified_reason.get(c, "") if st == "disqualified" else ""
+                                      for c, st in zip(codes, status, strict=True)]
+    columns["verification_record"] = [recorded_reason.get(c, "") for c in codes]
+    added = pd.DataFrame({name: (value if isinstance(value, pd.Series) else pd.Series(value, index=index,
+                                                                                     dtype=_dtype_of(value)))
+                          for name, value in columns.items()}, index=index)
+    return pd.concat([base, added], axis=1)
+
+
+def _dtype_of(values):
+    """The dtype a column assignment gave these values (None: let pandas infer, as ``table[c] = list`` did)."""
+    return object if values is None else None
 
 
 def format_score(value: Fraction | None, decimals: int) -> str:
     """A score as shown: rounded half-up to ``decimals`` places; empty when there is none."""
     if value is None or (isinstance(value, float) and pd.isna(value)):
         return ""
+    return _formatted(value, decimals)
+
+
+@functools.lru_cache(maxsize=65536)
+def _formatted(value: Fraction | Decimal | int, decimals: int) -> str:
+    """The same value always reads the same: what-if and robustness format the same scores again and again."""
     return str(round_half_up(value, decimals))
