@@ -1,5 +1,6 @@
 """The workbench driven from Python (issue 5): set widget values, read what they show."""
 
+import datetime as dt
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -164,3 +165,19 @@ def test_workbench_refuses_a_decision_the_run_would_not_apply(golden_root):
     assert "未记录" in bench.decide_message.value and "超出名额" in bench.decide_message.value
     saved = pd.read_csv(golden_root / "2025" / "decisions.csv", dtype=str)
     assert saved["code"].tolist() == ["320115"]
+
+
+def test_a_decision_goes_to_the_departments_own_record_when_init_laid_it_out(tmp_path):
+    """SPEC 8.0: 省厅记录/decisions.csv (init's header, no rows) takes the decision, not a second file beside it."""
+    from landassess.divisions import load_divisions
+    from landassess.run.init import init_year
+    from landassess.workbench.decisions import record_decision
+
+    init_year(2025, tmp_path)
+    year = tmp_path / "data" / "2025"
+    path = record_decision(year, load_divisions(), "320115", "advanced", "现场复核后认定", "评审委员会",
+                           dt.date(2026, 3, 2))
+    assert path == year / "省厅记录" / "decisions.csv"
+    assert not (year / "decisions.csv").exists()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert lines == ["县级代码,决定,理由,决定人,决定日期,依据", "320115,advanced,现场复核后认定,评审委员会,2026-03-02,"]

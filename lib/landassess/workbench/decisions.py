@@ -86,12 +86,18 @@ def _next_row(recorded: pd.DataFrame) -> int:
 def record_decision(folder: Path, divisions: Divisions, code: str, decision: str, reason: str,
                     decided_by: str, decided_on: dt.date | None = None, *,
                     assessment: Assessment | None = None) -> Path:
-    """Append one decision to ``folder/decisions.csv`` (created with a header if absent).
+    """Append one decision to the year's ``decisions.csv`` (created with a header if absent).
 
-    With ``assessment`` (the year as it stands), the decision is first checked as the run would
-    apply it (:func:`check_decision`) and refused with a Chinese message if it would not be.
+    In a department folder the decisions are the department's own record: ``folder/省厅记录/decisions.csv``
+    when ``landassess init`` laid it out (SPEC 8.0), else ``folder/decisions.csv``. With ``assessment``
+    (the year as it stands), the decision is first checked as the run would apply it
+    (:func:`check_decision`) and refused with a Chinese message if it would not be.
     """
+    from landassess.intake.department import FOLDER
+
     folder = Path(folder)
+    if (folder / FOLDER / "decisions.csv").is_file() and not (folder / FOLDER / "decisions.csv").is_symlink():
+        folder = folder / FOLDER  # where init laid it out and the guide says to record
     if code not in divisions.name_of():
         raise DecisionError(f"县级代码 {code} 不在区划名单中")
     if decision not in DECISION_ZH:
