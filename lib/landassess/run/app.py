@@ -35,7 +35,7 @@ TEMPLATE = "landassess"
 TEMPLATE_SOURCE = PACKAGE_DIR / "templates" / "voila_landassess"
 NOTEBOOK = "workbench.ipynb"
 DEMO_FOLDER = "演示工作文件夹"
-DEMO_NOTE = ("没有找到省厅工作文件夹（当前文件夹中没有 data/ 或 params/），现在打开的是演示数据的临时副本，关闭后即删除。"
+DEMO_NOTE = ("没有找到省厅工作文件夹（当前文件夹中没有 data/），现在打开的是演示数据的临时副本，关闭后即删除。"
              "2022、2023 年度可直接浏览；2024 年度从“收集材料”开始演练完整流程。正式使用请在省厅工作文件夹中启动，"
              "或用 landassess app --root 文件夹。")
 CULL_IDLE_SECONDS, CULL_INTERVAL_SECONDS = 15, 5
@@ -271,7 +271,7 @@ def launch(root: Path | None = None, data_root: Path | None = None, out_root: Pa
 
     The department folder is ``--root``, else the working folder; ``--data-root``/``--out-root``
     override its ``data/`` and ``outputs/``. Started with none of them where there is no department
-    folder (no ``data/`` or ``params/`` in the working folder), it opens a scratch copy of the demo.
+    folder (no ``data/`` in the working folder), it opens a scratch copy of the demo.
     """
     from landassess.run.ownership import absolute
 
@@ -279,7 +279,7 @@ def launch(root: Path | None = None, data_root: Path | None = None, out_root: Pa
     base = absolute(root if root is not None else Path.cwd())
     if root is not None and not base.is_dir():
         raise UsageError(f"省厅工作文件夹不存在：{base}（可先运行 landassess init --year 年度 --root {root}）")
-    demo = not explicit and not (base / "data").is_dir() and not (base / "params").is_dir()
+    demo = not explicit and not (base / "data").is_dir()  # init lays out data/<Y>/: no data/, no department yet
     data_root = data_root if data_root is not None else base / "data"
     out_root = out_root if out_root is not None else base / "outputs"
     plan = prepare(data_root, out_root, year or (None if demo else latest_year(data_root)), params, port,
