@@ -153,7 +153,8 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
         cache, ("means", pin["scores"], pin["recusals"], criteria_key(params.rubric), params.scoring.trim,
                 tuple(to_score)),
         lambda: scoring.criterion_means(usable_scores, to_score, params.rubric, params.scoring))
-    problems += _recusal_notices(tables["scores"][recused.to_numpy()], set(to_score), inputs)
+    problems += _stage(cache, ("recusal notices", pin["scores"], pin["recusals"], tuple(to_score)),
+                       lambda: _recusal_notices(tables["scores"][recused.to_numpy()], set(to_score), inputs))
     problems += _stage(cache, ("unmatched recusals", pin["scores"], pin["recusals"]),
                        lambda: _unmatched_recusals(tables["recusals"], tables["scores"], inputs))
     scored = scoring.Scores(criteria, scoring.county_totals(criteria, to_score, params.rubric), evaluator_scores)
