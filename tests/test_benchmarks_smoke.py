@@ -75,11 +75,13 @@ def test_app_benchmark_figures_have_the_table_shape():
     from benchmarks.app import AppTiming, app_figures
     from benchmarks.table import COLUMNS
 
-    figures = app_figures(AppTiming(app=[6.0, 5.0, 7.0], lab=[4.0, 4.5, 3.5], whatif_ms=[12.0, 30.0],
-                                    browser_whatif_ms=[60.0]), 3)
+    figures = app_figures(AppTiming(app=[6.0, 5.0, 7.0], lab=[9.0, 9.5, 8.5], voila=[4.0, 4.5, 3.5],
+                                    kernel_mib=[180.0, 190.0], whatif_ms=[12.0, 30.0], browser_whatif_ms=[60.0]), 3)
     assert [f.name.split(".")[0] for f in figures] == ["8a", "8b"]
     assert all(len(f.cells()) == len(COLUMNS) for f in figures)
     assert figures[0].measured == "6.00 s" and figures[0].baseline == "4.00 s" and figures[0].ratio == "1.50×"
     assert figures[0].goal == "≤ 2×" and figures[0].met == "yes"
+    assert "Voilà" in figures[0].name and "JupyterLab to kernel idle 9.00 s" in figures[0].note
+    assert "kernel per tab 185 MiB" in figures[0].note
     assert figures[1].measured == "30 ms" and figures[1].met == "yes"
     assert app_figures("not measured: no chromium", 1)[0].note == "not measured: no chromium"
