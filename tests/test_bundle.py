@@ -5,7 +5,7 @@ CRLF, ``chcp 65001``, quoted paths). The slow test builds the linux_x86_64 bundl
 machine's Python from the package index (pip's cache in the system's temporary folder, never the
 user's home; skipped with the reason when the index is unreachable), installs it with its own
 ``install.sh`` and no index into a folder with a space and Chinese in its name, and runs the
-installed ``landassess demo``.
+installed ``landassess demo`` and the hand-worked golden year (same results as expected).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import urllib.request
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from landassess.run import bundle
@@ -132,6 +133,17 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(tmp_path):
     assert demo.returncode == 0, demo.stdout + demo.stderr
     assert "演示完成" in demo.stdout and (tmp_path / "演示" / "index.html").is_file()
     assert (tmp_path / "演示" / "2024-collected" / "results.csv").is_file()
+
+    # The hand-worked golden year gives the same results with the installed tool as with the developer's.
+    golden = ROOT / "tests" / "golden" / "2025"
+    run = subprocess.run([str(target / "venv" / "bin" / "landassess"), "run", "--year", "2025", "--data",
+                          str(golden / "input"), "--params", str(golden / "params.yaml"), "--as-of", "2026-03-01",
+                          "--out", str(tmp_path / "golden")], capture_output=True, text=True, env=offline, cwd=work,
+                         check=False, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    got = pd.read_csv(tmp_path / "golden" / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    expected = pd.read_csv(golden / "expected_results.csv", dtype=str, keep_default_na=False)
+    pd.testing.assert_frame_equal(got, expected)
 
 
 def _version() -> str:
