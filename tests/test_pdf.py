@@ -268,3 +268,28 @@ def test_the_printed_page_sees_no_network(tmp_path):
         server.shutdown()
     assert (tmp_path / "report.pdf").is_file()
     assert seen == []
+
+
+def test_a_browser_that_exits_at_once_is_a_warning_naming_its_last_words(tmp_path):
+    fake = tmp_path / "fake-chrome"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    _tiny_report(tmp_path / "year")
+    warning = pdf_module.write_pdf(tmp_path / "year", pdf_module.Browser("假浏览器", str(fake)))
+    assert warning.startswith(pdf_module.NO_BROWSER_MESSAGE)
+    assert "假浏览器 无法启动" in warning and "退出码 1" in warning and "cannot open display" in warning
+    assert not (tmp_path / "year" / "report.pdf").exists()
+
+
+def test_a_browser_that_never_answers_is_stopped_and_its_profile_removed(tmp_path, monkeypatch):
+    from landassess.run import devtools
+
+    fake = tmp_path / "silent-chrome"
+    fake.write_text("#!/bin/sh\nexec sleep 30\n")
+    fake.chmod(0o755)
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    monkeypatch.setattr(devtools.tempfile, "tempdir", str(profiles))
+    with pytest.raises(devtools.DevToolsError, match="秒内未就绪"):
+        devtools.HeadlessBrowser(str(fake), start_seconds=1)
+    assert list(profiles.iterdir()) == []

@@ -160,7 +160,8 @@ class HeadlessBrowser:
 
     def close(self) -> None:
         """Stop the browser and remove its throw-away profile."""
-        if self._socket is not None:
+        connected = self._socket is not None
+        if connected:
             try:
                 self.call("Browser.close", timeout=10)
             except Exception:  # noqa: BLE001, S110 - the process is ended below in any case
@@ -172,7 +173,7 @@ class HeadlessBrowser:
             self._socket = None
         if self._process.poll() is None:
             try:
-                self._process.wait(timeout=10)
+                self._process.wait(timeout=10 if connected else 0.1)  # Browser.close asked it to quit
             except subprocess.TimeoutExpired:
                 self._process.kill()
                 self._process.wait(timeout=10)
