@@ -283,7 +283,8 @@ def test_correction_notices_and_templates_hold_no_formula(tmp_path, hostile_divi
         assert unsafe(xlsx_cells(path)) == []
     table = hostile_divisions.table.copy()
     table.loc[table["city"] == "南京市", "city"] = '=南京"市'
-    for path in write_templates(tmp_path / "templates", 2025, Divisions(table, hostile_divisions.source_file)):
+    divisions = Divisions(table, hostile_divisions.source_file)
+    for path in write_templates(tmp_path / "templates", 2025, divisions, load_params(2025)):
         assert unsafe(xlsx_cells(path)) == []
 
 

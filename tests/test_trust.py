@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from landassess.divisions import load_divisions
+from landassess.params import load_params
 from landassess.problems import Problem
 from landassess.publish.forms import write_templates
 from landassess.publish.notices import cell_reference, write_notices
@@ -99,7 +100,7 @@ def test_spreadsheet_cells_are_neutralised(value, expected):
 
 
 def test_templates_have_dropdowns_locked_header_and_instructions(tmp_path):
-    paths = write_templates(tmp_path, 2025, load_divisions())
+    paths = write_templates(tmp_path, 2025, load_divisions(), load_params(2025))
     assert [p.name for p in paths] == ["declarations.xlsx", "veto_events.xlsx", "bonus_events.xlsx"]
     book = openpyxl.load_workbook(tmp_path / "bonus_events.xlsx")
     sheet = book.worksheets[0]
@@ -118,7 +119,7 @@ def test_the_template_reads_back_through_intake(tmp_path):
     """A filled template is a valid input table: same headers as the intake expects."""
     from landassess.intake import TABLES, map_header, read_raw_table
 
-    write_templates(tmp_path, 2025, load_divisions())
+    write_templates(tmp_path, 2025, load_divisions(), load_params(2025))
     for name in ("declarations", "veto_events", "bonus_events"):
         raw = read_raw_table(tmp_path / f"{name}.xlsx", name)
         mapped = set(map_header(TABLES[name], raw.header).values())

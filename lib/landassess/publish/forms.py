@@ -13,8 +13,9 @@ from pathlib import Path
 
 from landassess.divisions import Divisions
 from landassess.intake import TABLES
+from landassess.params import Params, clauses_in_force, county_instructions
 from landassess.publish.workbooks import save_workbook
-from landassess.vocabulary import BONUS_KINDS, EVENT_VETO_TYPES, TABLE_ZH
+from landassess.vocabulary import BONUS_KINDS, TABLE_ZH
 
 ROWS = 300  # rows prepared for input below the header
 _INSTRUCTIONS = {
@@ -25,17 +26,34 @@ _INSTRUCTIONS = {
         "自报面积少于省厅掌握的数据时，报告将提示可能弄虚作假（方案九(三)）。",
         "联系人、联系电话仅供联系，不会出现在共享报告中。",
     ],
-    "veto_events": [
-        "类型：媒体披露、挂牌督办、专项行动未完成、重点管理县、约谈问责（方案七(一)）。",
-        "层级：国家、省、市；市级约谈问责不构成否决。媒体披露须填写是否查实。",
-        "日期：只计评估年度内的事项。",
-    ],
     "bonus_events": [
         "类别：通报表扬（须有正式文件）或典型经验；级别：国家级、省级、市级（市级不加分）。",
         "文号按正式文件填写，如 苏自然资函〔{year}〕12号；同一文号只计一次。",
         "日期：只计评估年度内的文件。",
     ],
 }
+"""Instructions of the declaration and bonus templates; the events table's come from the year's clauses."""
+
+
+def input_choices(params: Params, divisions: Divisions | None = None) -> dict[str, tuple[list[str], str]]:
+    """Column → (drop-down values, prompt) of every form sent out; the veto types are the year's clauses in force.
+
+    One list for both template writers (this module and :mod:`.return_forms`), SPEC 8.7.
+    """
+    choices = {
+        "area_unit": (["亩", "公顷"], "面积单位：亩 或 公顷（空白视为亩）"),
+        "type": ([c.label for c in clauses_in_force(params).values()], "否决事项类型（方案七(一)）"),
+        "authority_level": (["国家", "省", "市"], "作出决定或批示的层级"),
+        "verified": (["是", "否"], "是否经查实"),
+        "kind": (list(BONUS_KINDS.values()), "加分类别（方案七(二)）"),
+        "level": (["国家级", "省级", "市级"], "文件级别（市级不加分）"),
+    }
+    return choices if divisions is None else {"city": (list(divisions.cities), "所属设区市"), **choices}
+
+
+def instructions(name: str, params: Params) -> list[str]:
+    """The 填表说明 lines of one county-facing table (``{year}``, ``{next}`` left to fill)."""
+    return county_instructions(params) if name == "veto_events" else _INSTRUCTIONS[name]
 
 
 def _list_validation(values: list[str], column: str, prompt: str):
@@ -51,7 +69,7 @@ def _list_validation(values: list[str], column: str, prompt: str):
     return validation
 
 
-def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]:
+def write_templates(folder: Path, year: int, divisions: Divisions, params: Params) -> list[Path]:
     """Write declarations.xlsx, veto_events.xlsx and bonus_events.xlsx templates into ``folder``."""
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill, Protection
@@ -59,15 +77,7 @@ def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    choices = {
-        "city": (divisions.cities, "所属设区市"),
-        "area_unit": (["亩", "公顷"], "面积单位"),
-        "type": (list(EVENT_VETO_TYPES.values()), "否决事项类型"),
-        "authority_level": (["国家", "省", "市"], "作出决定或批示的层级"),
-        "verified": (["是", "否"], "是否经查实"),
-        "kind": (list(BONUS_KINDS.values()), "加分类别"),
-        "level": (["国家级", "省级", "市级"], "文件级别"),
-    }
+    choices = input_choices(params, divisions)
     written = []
     for name in ("declarations", "veto_events", "bonus_events"):
         spec = TABLES[name]
@@ -96,7 +106,7 @@ def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]
         guide.append([f"{year} 年度 江苏省土地执法模范县（市、区）创建活动 — {TABLE_ZH[name]}表 填表说明"])
         guide["A1"].font = Font(bold=True, size=13)
         guide.append(["深色表头为必填列；其余为选填。请勿修改表头，表头行已锁定。"])
-        for line in _INSTRUCTIONS[name]:
+        for line in instructions(name, params):
             guide.append([line.format(year=year, next=year + 1)])  # examples dated in the assessed year
         guide.column_dimensions["A"].width = 110
         workbook.properties.creator = "landassess"

@@ -30,7 +30,7 @@ def write_forms(year: int, out: Path, params_files: ParamsFiles = None) -> str:
     divisions = load_divisions(params.divisions.file)
     writers = dict(zip(PARTS, (return_forms.write_county_forms, return_forms.write_city_forms), strict=True))
     with OwnedFolder(out, TEMPLATES) as folder:
-        paths = write_templates(folder.path, year, divisions)
+        paths = write_templates(folder.path, year, divisions, params)
         counts = {}
         for name, write in writers.items():
             (folder.path / name).mkdir()
