@@ -185,5 +185,7 @@ def test_an_unknown_clause_is_a_parameter_error(tmp_path):
         _year_params(tmp_path, "vetoes:\n  event_clauses:\n    cultivated_ratio:\n      label: 比例\n")
     with pytest.raises(ParamsError, match="in_force"):
         _year_params(tmp_path, OFF_FILE.replace("false", "'maybe'"))
+    with pytest.raises(ParamsError, match="半角逗号"):  # it could not be offered in a drop-down list
+        _year_params(tmp_path, YEAR_FILE.replace(f"label: {LABEL}", "label: '督察,通报'"))
     with pytest.raises(ParamsError, match="约谈问责"):
         _year_params(tmp_path, YEAR_FILE.replace(f"label: {LABEL}", "label: 约谈问责"))

@@ -44,6 +44,15 @@ class EventClause(_Model):
     """The report's reason when an event's level does not count; None: worded from the levels."""
     source: str = "七(一)"
 
+    @field_validator("label", "aliases")
+    @classmethod
+    def _one_cell_word(cls, value: Any) -> Any:
+        """A label is offered in a drop-down list: no half-width comma or quote (，and “” are fine)."""
+        for word in (value,) if isinstance(value, str) else value:
+            if "," in word or '"' in word or not word.strip():
+                raise ValueError(f"名称“{short_value(word)}”不能为空，也不能含半角逗号或引号（可用全角“，”）")
+        return value
+
     @field_validator("levels", mode="before")
     @classmethod
     def _level_words(cls, value: Any) -> Any:

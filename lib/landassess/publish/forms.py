@@ -56,11 +56,16 @@ def instructions(name: str, params: Params) -> list[str]:
     return county_instructions(params) if name == "veto_events" else _INSTRUCTIONS[name]
 
 
+def fits_a_list(values: list[str]) -> bool:
+    """Can Excel offer ``values`` as a drop-down list (no ``"`` or ``,``, at most 250 characters)?"""
+    return not any('"' in value or "," in value for value in values) and len(",".join(values)) <= 250
+
+
 def _list_validation(values: list[str], column: str, prompt: str):
     """A drop-down list, or None when a value cannot be written in a list formula ("" or ,)."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
-    if any('"' in value or "," in value for value in values) or len(",".join(values)) > 250:
+    if not fits_a_list(values):
         return None
     validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                                 showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择",

@@ -38,7 +38,7 @@ from landassess.collect.layout import (
 )
 from landassess.divisions import Divisions, city_quotas
 from landassess.params import Params, county_instructions
-from landassess.publish.forms import input_choices
+from landassess.publish.forms import fits_a_list, input_choices
 from landassess.publish.notices import safe_file_part
 from landassess.publish.workbooks import neutralize_cell, save_workbook
 
@@ -85,7 +85,7 @@ def _validation(column_name: str, letter: str, first: int, last: int, *, year: i
 
     ref = f"{letter}{first}:{letter}{last}"
     prompt = _prompts(year).get(column_name, "")
-    if choices and column_name in choices:
+    if choices and column_name in choices and fits_a_list(choices[column_name][0]):
         values, prompt = choices[column_name]
         check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                                error="请从下拉列表中选择")
