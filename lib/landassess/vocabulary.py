@@ -78,11 +78,12 @@ class BonusKind:
     id: str
     clause: str
     zh: str
+    aliases: tuple[str, ...] = ()  # other words people write in the 类别 column
 
 
 BONUS: dict[str, BonusKind] = {b.id: b for b in (
-    BonusKind("commendation", "七(二)1", "通报表扬"),
-    BonusKind("typical_experience", "七(二)2", "典型经验"),
+    BonusKind("commendation", "七(二)1", "通报表扬", aliases=("表扬",)),
+    BonusKind("typical_experience", "七(二)2", "典型经验", aliases=("典型经验推广",)),
 )}
 BONUS_KINDS = {b.id: b.zh for b in BONUS.values()}
 BONUS_CLAUSE = {b.id: b.clause for b in BONUS.values()}

@@ -15,15 +15,12 @@ from landassess.intake.columns import Column, FromDivisions, FromParams, TableSp
 from landassess.intake.recusals import parse_recusals
 from landassess.intake.scores import parse_scores
 from landassess.params import clauses_in_force, type_words
-from landassess.vocabulary import BONUS_KINDS, DECISIONS
+from landassess.vocabulary import BONUS, BONUS_KINDS, DECISIONS
 
 _VETO_TYPE = FromParams(lambda params: v.choice_parser(
     type_words(params), "否决类型：" + "、".join(c.label for c in clauses_in_force(params).values()) + "（或其英文编号）"))
 """The veto types of 七(一)1, 3 and any the year adds: ids, labels and aliases of the year's clauses (SPEC 8.7)."""
-_BONUS_KIND_WORDS = {
-    **{k: k for k in BONUS_KINDS}, **{zh: k for k, zh in BONUS_KINDS.items()},
-    "表扬": "commendation", "典型经验推广": "typical_experience",
-}
+_BONUS_KIND_WORDS = {word: b.id for b in BONUS.values() for word in (b.id, b.zh, *b.aliases)}
 """How people write the bonus kinds of 七(二)."""
 _DECISION_WORDS = {**{k: k for k in DECISIONS}, **{zh: k for k, zh in DECISIONS.items()}}
 
@@ -79,7 +76,8 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
     )),
     TableSpec("bonus_events", (
         _CODE,
-        Column("kind", "类别", True, ("类型",), parser=v.choice_parser(_BONUS_KIND_WORDS, "类别：通报表扬 或 典型经验")),
+        Column("kind", "类别", True, ("类型",), parser=v.choice_parser(
+            _BONUS_KIND_WORDS, "类别：" + " 或 ".join(BONUS_KINDS.values()))),
         Column("level", "级别", True, ("层级",), parser=v.parse_level),
         Column("document_no", "文号", True, ("文件文号",), parser=v.required_text("文号"),
                checks=(checks.add_document_key,)),
