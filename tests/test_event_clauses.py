@@ -18,13 +18,12 @@ import pytest
 from landassess.assessment import Assessment, assess_year
 from landassess.intake import load_year
 from landassess.params import ParamsError, event_clauses, load_params, veto_labels
-from landassess.publish.forms import write_templates
 from landassess.publish.outputs import results_for_people
 from landassess.publish.report.assumptions import event_clauses_item
 from landassess.publish.report.eligibility import vetoes_section
 from landassess.publish.report.ledgers import county_ledger
 from landassess.publish.report.parameters import value_zh
-from landassess.publish.return_forms import write_county_forms
+from landassess.publish.return_forms import write_county_forms, write_templates
 from landassess.workbench import whatif
 from landassess.workbench.tables import browse_table, scorecard_html, vetoes_zh
 

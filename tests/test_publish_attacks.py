@@ -32,9 +32,9 @@ from landassess.divisions import Divisions, load_divisions
 from landassess.intake import load_year
 from landassess.params import load_params
 from landassess.publish import figures, report
-from landassess.publish.forms import write_templates
 from landassess.publish.notices import write_notices
 from landassess.publish.outputs import publicity_list, write_outputs
+from landassess.publish.return_forms import write_templates
 from landassess.publish.workbooks import neutralize_cell
 from landassess.rules import verification
 from landassess.vocabulary import NOTICE

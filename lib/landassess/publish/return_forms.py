@@ -37,10 +37,12 @@ from landassess.collect.layout import (
     header_labels,
 )
 from landassess.divisions import Divisions, city_quotas
+from landassess.intake import TABLES
 from landassess.params import Params, county_instructions
-from landassess.publish.forms import fits_a_list, input_choices
+from landassess.publish.forms import ROWS, fits_a_list, input_choices, instructions
 from landassess.publish.notices import safe_file_part
 from landassess.publish.workbooks import neutralize_cell, save_workbook
+from landassess.vocabulary import TABLE_ZH
 
 NOTICE_NAME = "江苏省土地执法模范县（市、区）创建活动"
 def _prompts(year: int) -> dict[str, str]:
@@ -161,6 +163,33 @@ def _finish(workbook, path: Path, year: int) -> Path:
     workbook.properties.creator = "landassess"
     save_workbook(workbook, path, _stamp(year))
     return path
+
+
+def write_templates(folder: Path, year: int, divisions: Divisions, params: Params) -> list[Path]:
+    """The blank tables 申报, 否决事项 and 加分事项 (declarations.xlsx …), every column of the schema, for any sender.
+
+    Written like the county forms (title, note, header, drop-downs from :func:`.forms.input_choices`),
+    read back by intake (the title rows above the header are skipped).
+    """
+    from openpyxl import Workbook
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    choices, written = input_choices(params, divisions), []
+    for name in ("declarations", "veto_events", "bonus_events"):
+        spec = TABLES[name]
+        layout = SheetLayout(name, TABLE_ZH[name], tuple(c.name for c in spec.columns), rows=ROWS)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = layout.title
+        _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {TABLE_ZH[name]}",
+                    "请勿修改表头；每项一行，从表头下一行开始填写。", year=year, choices=choices)
+        required = "、".join(c.zh for c in spec.columns if c.required)
+        _guide(workbook, f"{year} 年度 {NOTICE_NAME} — {TABLE_ZH[name]}表 填表说明", [
+            f"必填列：{required}；其余为选填。请勿修改表头，表头行已锁定。",
+            *(line.format(year=year, next=year + 1) for line in instructions(name, params))])
+        written.append(_finish(workbook, folder / f"{name}.xlsx", year))
+    return written
 
 
 def write_county_forms(folder: Path, year: int, divisions: Divisions, params: Params) -> list[Path]:
