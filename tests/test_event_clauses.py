@@ -179,6 +179,16 @@ def test_a_clause_of_the_notice_switched_off(tmp_path, divisions, assessed, adde
     assert not any("约谈问责" in f for f in formulas)
 
 
+def test_changing_a_clauses_levels_rewords_it(tmp_path):
+    """A year that lets a city-level 约谈问责 veto: the old wording (市级…不计) is not kept."""
+    params = _year_params(tmp_path, "vetoes:\n  event_clauses:\n    interview_or_accountability:\n"
+                                    "      levels: [国家, 省, 市]\n")
+    clause = event_clauses(params)["interview_or_accountability"]
+    assert clause.level_ids == frozenset({"national", "provincial", "city"})
+    assert clause.county_note_zh() == "约谈问责须为国家级、省级、市级" and clause.label in clause.level_reason_zh()
+    assert clause.description == "被省厅以上（含省厅）约谈、问责", "what the year does not write stays"
+
+
 def test_an_unknown_clause_is_a_parameter_error(tmp_path):
     with pytest.raises(ParamsError, match="event_clauses"):
         _year_params(tmp_path, "vetoes:\n  event_clauses:\n    cultivated_ratio:\n      label: 比例\n")

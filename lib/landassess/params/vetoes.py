@@ -122,7 +122,12 @@ class Vetoes(_Model):
                 raise ValueError(f"条款编号应为小写英文字母、数字和下划线，得到 {short_value(key)}")
             if key in VETOES and not VETOES[key].is_event:
                 raise ValueError(f"{key} 是按耕地数据判断的否决，不能作为事项条款")
-            base = merged.get(key, {})
+            base = dict(merged.get(key, {}))
+            if isinstance(entry, dict):  # wording written for the old levels or requirements is worded anew
+                if {"levels", "requires"} & set(entry) and "county_note" not in entry:
+                    base.pop("county_note", None)
+                if "levels" in entry and "level_reason" not in entry:
+                    base.pop("level_reason", None)
             merged[key] = {**base, **entry} if isinstance(entry, dict) else entry
         return merged
 
