@@ -7,13 +7,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: install demo demo-year test lint bench clean lock
+.PHONY: install demo demo-year test lint bench clean lock check-lock
 
-# Everything comes from requirements.lock (every transitive package, pinned, with hashes); the
-# project itself is installed on top without dependencies. `make lock` regenerates the lock.
-$(BIN)/landassess: pyproject.toml requirements.lock
+# Everything comes from requirements-test.lock (every transitive package of the runtime and of the
+# test and dev extras, pinned, with hashes); the project itself is installed on top without
+# dependencies. requirements.lock is the runtime subset at the same pins (what an office PC and
+# `landassess bundle` install). `make lock` regenerates both; `make check-lock` checks that they
+# resolve to binary wheels on Windows x64, Linux x64 and macOS for Python 3.11, 3.12 and 3.13.
+$(BIN)/landassess: pyproject.toml requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .
 	$(BIN)/landassess setup-lab   # JupyterLab in Chinese, no news pop-up (never replaces a user's file)
 	touch $(BIN)/landassess
@@ -56,10 +59,27 @@ lint: install
 bench: install
 	$(BIN)/python -m benchmarks
 
-lock:
-	$(PYTHON) -m pip install --quiet uv
-	$(PYTHON) -m uv pip compile pyproject.toml --extra test --extra dev --universal --generate-hashes \
-		--python-version 3.11 --no-header -o requirements.lock
+# uv in a virtual environment of its own (never in .venv: it is not in the lock). Both locks keep
+# their current pins (uv reads the output file as preferences); the runtime lock is constrained by
+# the test lock, so a package has one version in both.
+UV_VENV ?= build/uv
+UV       = $(UV_VENV)/bin/uv
+
+$(UV):
+	$(PYTHON) -m venv $(UV_VENV)
+	$(UV_VENV)/bin/python -m pip install --quiet uv
+
+lock: $(UV)
+	$(UV) pip compile pyproject.toml --extra test --extra dev --universal --generate-hashes \
+		--python-version 3.11 --custom-compile-command "make lock" -o requirements-test.lock
+	$(UV) pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -c requirements-test.lock -o requirements.lock
+
+# Offline (uv cannot be installed, or PyPI is unreachable) the check says SKIPPED and passes.
+check-lock:
+	@[ -x $(UV) ] || { $(PYTHON) -m venv $(UV_VENV) && $(UV_VENV)/bin/python -m pip install --quiet uv; } || true
+	@if [ -x $(UV) ]; then $(PYTHON) scripts/check_lock.py --uv $(UV) requirements.lock requirements-test.lock; \
+	else echo "check-lock: SKIPPED — uv could not be installed (no package index?); the locks were not checked"; fi
 
 clean:
-	rm -rf $(VENV) outputs/[0-9]* outputs/index.html .pytest_cache build/demo-collected
+	rm -rf $(VENV) $(UV_VENV) outputs/[0-9]* outputs/index.html .pytest_cache build/demo-collected

@@ -57,6 +57,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from landassess.params import veto_labels
 from landassess.publish.workbooks import workbook_bytes
 from landassess.vocabulary import VETO_ORDER
 
@@ -113,14 +114,8 @@ FAKE_CONTACTS = ("张三", "李四", "王五", "赵六", "钱七", "孙八")
 FAKE_PHONE = "000-0000000"
 """Obviously fake phone number for the declarations."""
 
-VETO_TYPE_ZH = {
-    "media_exposure": "媒体披露",
-    "mnr_supervised_case": "挂牌督办",
-    "special_action_incomplete": "专项行动未完成",
-    "key_management_county": "重点管理县",
-    "interview_or_accountability": "约谈问责",
-}
-"""Chinese names of the event-based veto types (SPEC section 4)."""
+VETO_TYPE_ZH = veto_labels(None)
+"""Chinese names of the veto types: the packaged clauses' labels (SPEC 8.7; the demo years declare none of their own)."""
 
 CITY_ABBR = {
     "320100": "宁",

@@ -20,7 +20,7 @@ import pytest
 
 from landassess.assessment import Assessment, assess_year
 from landassess.divisions import Divisions, load_divisions
-from landassess.intake import load_year, values
+from landassess.intake import TABLES, load_year, values
 from landassess.params import Params, deep_merge, load_params, params_as_dict, validate_params
 
 YEAR = 2025
@@ -255,7 +255,7 @@ HEADERS = {
     "recommendations": ["city", "code", "order", "recommended_on"],
     "land_stats": ["code", "illegal_cultivated_area", "construction_cultivated_area", "area_unit",
                    "source"],
-    "veto_events": ["code", "type", "date", "authority_level", "verified"],
+    "veto_events": [c.name for c in TABLES["veto_events"].columns],  # the schema's columns (SPEC 8.7)
     "bonus_events": ["code", "kind", "level", "document_no", "date"],
     "scores": ["evaluator", "code", "criterion", "score"],
     "verification": ["code", "check_passed", "objection_upheld", "disqualified_reason"],
@@ -293,8 +293,9 @@ def _write_year(folder: Path, tables: dict[str, list[Sequence[Any]]]) -> Path:
         with (folder / f"{name}.csv").open("w", encoding="utf-8", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(header)
-            for row in rows:
-                writer.writerow(["" if cell is None else cell for cell in row])
+            for row in rows:  # a short row leaves the last columns blank (文号或出处, 说明)
+                cells = ["" if cell is None else cell for cell in row]
+                writer.writerow(cells + [""] * (len(header) - len(cells)))
     return folder
 
 

@@ -1,13 +1,15 @@
 """Dependencies: compatible ranges in pyproject.toml, every package locked with hashes, conda in step.
 
-``requirements.lock`` (uv pip compile --universal --generate-hashes) is what ``make install`` and
-``.ci/run`` install; ``environment.yml`` takes from conda-forge what conda-forge has, pip for the rest.
+``requirements-test.lock`` (uv pip compile --universal --generate-hashes, the runtime with the test
+and dev extras) is what ``make install`` and ``.ci/run`` install; ``requirements.lock`` is its
+runtime subset at the same pins (issue 21: what an office PC and ``landassess bundle`` install); ``environment.yml`` takes from conda-forge what conda-forge has, pip for the rest.
 """
 
 import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -24,9 +26,9 @@ def _requirements(groups: tuple[str, ...] = ("test", "dev")) -> list[Requirement
     return [Requirement(s) for s in specs]
 
 
-def _locked() -> dict[str, list[tuple[str, str]]]:
-    """Package → [(version, marker)] from requirements.lock."""
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
+def _locked(lock: str = "requirements-test.lock") -> dict[str, list[tuple[str, str]]]:
+    """Package → [(version, marker)] from ``lock``."""
+    text = (ROOT / lock).read_text(encoding="utf-8")
     locked: dict[str, list[tuple[str, str]]] = {}
     for match in re.finditer(r"^([A-Za-z0-9_.\-]+)==([^\s;\\]+)(?: ; ([^\\\n]+))?", text, re.M):
         locked.setdefault(canonicalize_name(match[1]), []).append((match[2], (match[3] or "").strip()))
@@ -49,19 +51,42 @@ def test_dependencies_are_compatible_ranges_not_pins():
         assert not any(s.operator == "==" for s in requirement.specifier), requirement
 
 
-def test_every_locked_package_has_hashes():
-    text = (ROOT / "requirements.lock").read_text(encoding="utf-8")
-    blocks = re.split(r"\n(?=[A-Za-z0-9])", text.strip())
-    packages = [b for b in blocks if "==" in b.splitlines()[0]]
+def _blocks(lock: str) -> dict[str, str]:
+    """Requirement line (name==version ; marker) → its block of hashes, from ``lock``."""
+    text = (ROOT / lock).read_text(encoding="utf-8")
+    blocks = re.split(r"\n(?=[A-Za-z0-9])", "\n" + text.strip())
+    found = {}
+    for block in blocks:
+        lines = [line for line in block.strip().splitlines() if not line.lstrip().startswith("#")]
+        if lines and "==" in lines[0]:
+            found[lines[0].rstrip(" \\")] = "\n".join(sorted(line.strip(" \\") for line in lines[1:]))
+    return found
+
+
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])
+def test_every_locked_package_has_hashes(lock):
+    packages = _blocks(lock)
     assert len(packages) > 50  # the whole transitive set, not only the direct dependencies
-    assert all("--hash=sha256:" in b for b in packages)
+    assert all("--hash=sha256:" in hashes for hashes in packages.values())
+
+
+def test_the_runtime_lock_is_the_test_lock_without_the_test_tools():
+    """Same versions, markers and hashes; playwright, pytest and ruff only in the test lock."""
+    runtime, full = _blocks("requirements.lock"), _blocks("requirements-test.lock")
+    assert set(runtime) < set(full)
+    for line, hashes in runtime.items():
+        assert full[line] == hashes, line
+    runtime_names = {canonicalize_name(re.split(r"[=; ]", line)[0]) for line in runtime}
+    assert not {"playwright", "greenlet", "pytest", "nbval", "hypothesis", "ruff"} & runtime_names
+    for requirement in _requirements(groups=()):
+        assert canonicalize_name(requirement.name) in runtime_names, requirement.name
 
 
 def test_the_lock_satisfies_every_range():
     locked = _locked()
     for requirement in _requirements():
         name = canonicalize_name(requirement.name)
-        assert name in locked, f"{name} is not in requirements.lock"
+        assert name in locked, f"{name} is not in requirements-test.lock"
         for version, marker in locked[name]:
             assert requirement.specifier.contains(version, prereleases=True), (name, version, marker)
 

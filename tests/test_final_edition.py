@@ -82,7 +82,6 @@ def _manifest(out: Path) -> dict:
 
 
 def _require_browser() -> None:
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed", exc_type=ImportError)
     if pdf_module.find_browser() is None or shutil.which("pdftotext") is None:
         pytest.skip("no Chromium/Chrome/Edge or no pdftotext (Debian: apt-get install chromium poppler-utils)")
 

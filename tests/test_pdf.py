@@ -27,8 +27,6 @@ POPPLER = ("pdfinfo", "pdftotext", "pdffonts", "pdftoppm")
 
 
 def _require_browser_and_poppler() -> None:
-    pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)",
-                        exc_type=ImportError)
     if pdf_module.find_browser() is None:
         pytest.skip("no Chromium, Chrome or Edge found (Debian: apt-get install chromium)")
     missing = [tool for tool in POPPLER if shutil.which(tool) is None]
@@ -176,8 +174,7 @@ def test_the_manifest_lists_the_pdf(printed):
 
 
 def test_run_without_a_browser_writes_the_html_and_says_what_to_install(tmp_path):
-    """The finder patched to find nothing, in a process of its own (a kernel started in a process
-    that has driven Playwright does not answer)."""
+    """The finder patched to find nothing, in a process of its own."""
     out = tmp_path / "2025"
     argv = ["run", "--year", "2025", "--data", str(GOLDEN / "input"), "--params", str(GOLDEN / "params.yaml"),
             "--as-of", "2026-03-01", "--out", str(out), "--pdf"]
@@ -194,7 +191,6 @@ def test_run_without_a_browser_writes_the_html_and_says_what_to_install(tmp_path
 
 
 def test_write_pdf_without_a_browser_returns_the_chinese_message(tmp_path, monkeypatch):
-    pytest.importorskip("playwright.sync_api", exc_type=ImportError)
     monkeypatch.setattr(pdf_module, "find_browser", lambda: None)
     (tmp_path / "report.html").write_text("<p>报告</p>", encoding="utf-8")
     assert pdf_module.write_pdf(tmp_path) == pdf_module.NO_BROWSER_MESSAGE
@@ -212,9 +208,88 @@ def test_the_finder_honours_landassess_browser(monkeypatch, tmp_path):
 
 
 def test_a_browser_that_does_not_start_is_a_warning(tmp_path):
-    pytest.importorskip("playwright.sync_api", exc_type=ImportError)
     (tmp_path / "report.html").write_text("<p>报告</p>", encoding="utf-8")
     broken = pdf_module.Browser("坏的浏览器", executable_path=str(tmp_path / "no-such-browser"))
     warning = pdf_module.write_pdf(tmp_path, broken)
     assert warning and "未找到可用于生成 PDF 的浏览器" in warning and "坏的浏览器" in warning
     assert not (tmp_path / "report.pdf").exists()
+
+
+def _tiny_report(folder: Path, body: str = "") -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "report.html").write_text(f"<html><head><title>报告</title></head><body><h1>报告</h1>"
+                                        f"<details><summary>逐县说明</summary><p>内容</p></details>{body}"
+                                        f"</body></html>", encoding="utf-8")
+
+
+@pytest.mark.browser
+def test_printing_needs_no_playwright(tmp_path):
+    """Issue 21: the browser is driven through its DevTools protocol; playwright is a test tool only."""
+    if pdf_module.find_browser() is None or shutil.which("pdfinfo") is None:
+        pytest.skip("no Chromium, Chrome or Edge, or no pdfinfo (Debian: apt-get install chromium poppler-utils)")
+    _tiny_report(tmp_path)
+    script = ("import sys; sys.modules['playwright'] = None; from pathlib import Path; "
+              "from landassess.run.pdf import write_pdf; "
+              f"print(write_pdf(Path({str(tmp_path)!r}))); assert 'playwright' not in sys.modules or "
+              "sys.modules['playwright'] is None")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.strip() == "None", proc.stdout + proc.stderr
+    info = _tool("pdfinfo", str(tmp_path / "report.pdf"))
+    assert "Tagged:          yes" in info and re.search(r"Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)", info), info
+
+
+@pytest.mark.browser
+def test_the_printed_page_sees_no_network(tmp_path):
+    """A request to a server on this machine is failed before it leaves the browser."""
+    import http.server
+    import threading
+
+    if pdf_module.find_browser() is None:
+        pytest.skip("no Chromium, Chrome or Edge found (Debian: apt-get install chromium)")
+    seen: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            seen.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        _tiny_report(tmp_path, f'<img src="{base}/image.png"><link rel="stylesheet" href="{base}/style.css">'
+                               f'<img src="https://example.com/remote.png">')
+        assert pdf_module.write_pdf(tmp_path) is None
+    finally:
+        server.shutdown()
+    assert (tmp_path / "report.pdf").is_file()
+    assert seen == []
+
+
+def test_a_browser_that_exits_at_once_is_a_warning_naming_its_last_words(tmp_path):
+    fake = tmp_path / "fake-chrome"
+    fake.write_text("#!/bin/sh\necho 'cannot open display' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    _tiny_report(tmp_path / "year")
+    warning = pdf_module.write_pdf(tmp_path / "year", pdf_module.Browser("假浏览器", str(fake)))
+    assert warning.startswith(pdf_module.NO_BROWSER_MESSAGE)
+    assert "假浏览器 无法启动" in warning and "退出码 1" in warning and "cannot open display" in warning
+    assert not (tmp_path / "year" / "report.pdf").exists()
+
+
+def test_a_browser_that_never_answers_is_stopped_and_its_profile_removed(tmp_path, monkeypatch):
+    from landassess.run import devtools
+
+    fake = tmp_path / "silent-chrome"
+    fake.write_text("#!/bin/sh\nexec sleep 30\n")
+    fake.chmod(0o755)
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    monkeypatch.setattr(devtools.tempfile, "tempdir", str(profiles))
+    with pytest.raises(devtools.DevToolsError, match="秒内未就绪"):
+        devtools.HeadlessBrowser(str(fake), start_seconds=1)
+    assert list(profiles.iterdir()) == []

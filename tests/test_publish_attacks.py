@@ -32,9 +32,9 @@ from landassess.divisions import Divisions, load_divisions
 from landassess.intake import load_year
 from landassess.params import load_params
 from landassess.publish import figures, report
-from landassess.publish.forms import write_templates
 from landassess.publish.notices import write_notices
 from landassess.publish.outputs import publicity_list, write_outputs
+from landassess.publish.return_forms import write_templates
 from landassess.publish.workbooks import neutralize_cell
 from landassess.rules import verification
 from landassess.vocabulary import NOTICE
@@ -283,7 +283,8 @@ def test_correction_notices_and_templates_hold_no_formula(tmp_path, hostile_divi
         assert unsafe(xlsx_cells(path)) == []
     table = hostile_divisions.table.copy()
     table.loc[table["city"] == "南京市", "city"] = '=南京"市'
-    for path in write_templates(tmp_path / "templates", 2025, Divisions(table, hostile_divisions.source_file)):
+    divisions = Divisions(table, hostile_divisions.source_file)
+    for path in write_templates(tmp_path / "templates", 2025, divisions, load_params(2025)):
         assert unsafe(xlsx_cells(path)) == []
 
 

@@ -142,7 +142,9 @@ def test_ranking_table_lists_every_ranked_county_in_rank_order(golden):
 
 
 def test_vetoes_section_cites_each_vetos_clause_from_the_vocabulary(golden):
-    vetoed, not_counted, _land = tables(report.vetoes_section(golden))
+    clauses, vetoed, not_counted, _land = tables(report.vetoes_section(golden))
+    assert [(r["类型"], r["条款"], r["本年度执行"]) for r in clauses] == [
+        (v.short_zh, v.clause, "是") for v in VETOES.values() if v.is_event]  # the year's clauses (SPEC 8.7)
     assert {(r["县级代码"], r["否决情形"], r["条款"]) for r in vetoed} == {
         (code, VETOES[v].long_zh, VETOES[v].clause) for code, v in VETOED}
     status = {r["县级代码"]: r["状态"] for r in vetoed}

@@ -13,10 +13,11 @@ import pandas as pd
 import pytest
 
 from landassess.divisions import load_divisions
+from landassess.params import load_params
 from landassess.problems import Problem
-from landassess.publish.forms import write_templates
 from landassess.publish.notices import cell_reference, write_notices
 from landassess.publish.outputs import compare_results, neutralize_cell
+from landassess.publish.return_forms import write_templates
 from landassess.vocabulary import ERROR
 
 GOLDEN = Path(__file__).parent / "golden" / "2025"
@@ -99,15 +100,15 @@ def test_spreadsheet_cells_are_neutralised(value, expected):
 
 
 def test_templates_have_dropdowns_locked_header_and_instructions(tmp_path):
-    paths = write_templates(tmp_path, 2025, load_divisions())
+    paths = write_templates(tmp_path, 2025, load_divisions(), load_params(2025))
     assert [p.name for p in paths] == ["declarations.xlsx", "veto_events.xlsx", "bonus_events.xlsx"]
     book = openpyxl.load_workbook(tmp_path / "bonus_events.xlsx")
-    sheet = book.worksheets[0]
-    assert [c.value for c in sheet[1]][:5] == ["县级代码", "类别", "级别", "文号", "日期"]
+    sheet = book.worksheets[0]  # written like the county forms: title, note, then the header (row 3)
+    assert [c.value for c in sheet[3]][:5] == ["县级代码", "类别", "级别", "文号", "日期"]
     assert sheet.protection.sheet is True
-    assert sheet["A1"].protection.locked and not sheet["A2"].protection.locked
+    assert sheet["A3"].protection.locked and not sheet["A4"].protection.locked
     lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in sheet.data_validations.dataValidation}
-    assert lists["B2"] == '"通报表扬,典型经验"' and lists["C2"] == '"国家级,省级,市级"'
+    assert lists["B4"] == '"通报表扬,典型经验"' and lists["C4"] == '"国家级,省级,市级"'
     assert "填表说明" in book.sheetnames
     veto = openpyxl.load_workbook(tmp_path / "veto_events.xlsx").worksheets[0]
     formulas = {dv.formula1 for dv in veto.data_validations.dataValidation}
@@ -118,7 +119,7 @@ def test_the_template_reads_back_through_intake(tmp_path):
     """A filled template is a valid input table: same headers as the intake expects."""
     from landassess.intake import TABLES, map_header, read_raw_table
 
-    write_templates(tmp_path, 2025, load_divisions())
+    write_templates(tmp_path, 2025, load_divisions(), load_params(2025))
     for name in ("declarations", "veto_events", "bonus_events"):
         raw = read_raw_table(tmp_path / f"{name}.xlsx", name)
         mapped = set(map_header(TABLES[name], raw.header).values())

@@ -21,12 +21,20 @@ import pandas as pd
 from landassess.clock import parse_as_of
 from landassess.divisions import Divisions, load_divisions
 from landassess.intake import YearInputs, load_year
-from landassess.params import Params, Recommendation, Rubric, Vetoes, load_params, parameter_files
+from landassess.params import (
+    Params,
+    Recommendation,
+    Rubric,
+    Vetoes,
+    load_params,
+    parameter_files,
+    veto_labels,
+)
 from landassess.paths import ParamsFiles
 from landassess.problems import Problem, problems_frame
 from landassess.rules import bonus as bonus_rules
 from landassess.rules import ranking, recommendation, scoring, statuses, verification, vetoes
-from landassess.vocabulary import ERROR, NOTICE, VETO_TYPES
+from landassess.vocabulary import ERROR, NOTICE
 
 RESULT_COLUMNS = ["code", "name", "city", "status", "vetoes", "base_score", "bonus", "total",
                   "rank", "tier", "spot_check"]
@@ -196,7 +204,7 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
 
     problems += _stage(cache, ("notices", veto_key, recommendation_key, bonus_key),
                        lambda: _rule_notices(event_judgements, understatement, judged_recs, bonus_judgements,
-                                             params.recommendation.quota_share))
+                                             params.recommendation.quota_share, veto_labels(params)))
 
     counties = statuses.county_table(
         divisions, declared, veto_ids, recommended, admitted, judged_recs, incomplete, ranked,
@@ -243,9 +251,9 @@ def _located(problems: list[Problem], inputs: YearInputs) -> list[Problem]:
 
 def _judge_vetoes(tables: dict[str, pd.DataFrame], thresholds: Vetoes, year: int) -> tuple:
     """七(一): event judgements, land statistics, veto ids by county, possible understatement."""
-    event_judgements = vetoes.judge_veto_events(tables["veto_events"], year)
+    event_judgements = vetoes.judge_veto_events(tables["veto_events"], year, thresholds)
     land = vetoes.judge_land(tables["land_stats"], thresholds)
-    veto_ids = vetoes.veto_ids_by_county(event_judgements, land)
+    veto_ids = vetoes.veto_ids_by_county(event_judgements, land, thresholds)
     return event_judgements, land, veto_ids, vetoes.flag_understatement(tables["declarations"], land)
 
 
@@ -278,7 +286,7 @@ def _candidates(rankable: list[str], scored: scoring.Scores, bonus_points: dict[
 
 
 def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.DataFrame,
-                  bonus: pd.DataFrame, quota_share: Decimal) -> list[Problem]:
+                  bonus: pd.DataFrame, quota_share: Decimal, labels: dict[str, str]) -> list[Problem]:
     """Findings the evaluators must see, by county.
 
     Over-quota recommendations, possible 弄虚作假, events and documents that did not count. None of
@@ -299,7 +307,7 @@ def _rule_notices(events: pd.DataFrame, understatement: pd.DataFrame, recs: pd.D
     ]
     found += [
         Problem(NOTICE, "veto_events", f"否决事项未计入：{r.reason}", file=r.file, sheet=r.sheet, row=int(r.row),
-                column="类型", value=VETO_TYPES[r.type], code=r.code,
+                column="类型", value=labels[r.type], code=r.code,
                 reason="veto_event.not_counted")
         for r in events[~events["counts"]].itertuples()
     ]

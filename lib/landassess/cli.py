@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_arguments(commands.add_parser("app", help="在浏览器中打开评估工作台（无代码；仅本机 127.0.0.1，网址含访问令牌）",
                                       epilog=EPILOG), _year)
+    from landassess.run.bundle import add_arguments as add_bundle_arguments
+
+    add_bundle_arguments(commands.add_parser("bundle", help="为没有网络的办公电脑制作离线安装包（一个 zip，含全部软件包和安装脚本）",
+                                             epilog=EPILOG))
     return parser
 
 
@@ -268,6 +272,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return command(args)
 
 
+def cmd_bundle(args: argparse.Namespace) -> int:
+    from landassess.run.bundle import command
+
+    return command(args)
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     from landassess.run.app import launch
 
@@ -355,7 +365,8 @@ def _main(args: argparse.Namespace) -> int:
     _department_params(args)
     handler = {"run": cmd_run, "validate": cmd_validate, "batch": cmd_batch, "finalize": cmd_finalize,
                "template": cmd_template, "whatif": cmd_whatif, "collect": cmd_collect, "documents": cmd_documents,
-               "demo": cmd_demo, "setup-lab": cmd_demo, "app": cmd_app, "init": cmd_init}[args.command]
+               "demo": cmd_demo, "setup-lab": cmd_demo, "app": cmd_app, "init": cmd_init,
+               "bundle": cmd_bundle}[args.command]
     try:
         return handler(args)
     except LandassessError as error:

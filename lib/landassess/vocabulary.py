@@ -14,13 +14,19 @@ from dataclasses import dataclass
 LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_CITY, LEVEL_COUNTY = "national", "provincial", "city", "county"
 LEVEL_ZH = {LEVEL_NATIONAL: "国家级", LEVEL_PROVINCIAL: "省级", LEVEL_CITY: "市级", LEVEL_COUNTY: "县级"}
 """Authority and document levels; 七(一)3 and 七(二) count 国家级 and 省级 only."""
+LEVEL_WORD = {LEVEL_NATIONAL: "国家", LEVEL_PROVINCIAL: "省", LEVEL_CITY: "市", LEVEL_COUNTY: "县"}
+"""A level as the events table and the clause declarations write it (SPEC 8.7: 国家, 省, 市)."""
 
 # ----------------------------------------------------------------------------- vetoes (七(一), SPEC 3.1)
 
 
 @dataclass(frozen=True)
 class Veto:
-    """One kind of one-vote veto."""
+    """One kind of one-vote veto; an event veto is also the packaged default of its clause (SPEC 8.7).
+
+    ``params.vetoes.event_clauses`` starts from the event vetoes declared here; a year's parameter
+    file changes one or adds one (``params/vetoes.py``). Nothing else lists the event clauses.
+    """
 
     id: str
     clause: str
@@ -28,21 +34,31 @@ class Veto:
     long_zh: str  # the situation as the notice states it
     levels: frozenset[str] | None  # authority levels that count; None: any level
     is_event: bool = True  # recorded as a veto_events row (else: computed from land statistics)
+    aliases: tuple[str, ...] = ()  # other words people write in the 类型 column
+    requires: tuple[str, ...] = ()  # fields an event needs to count: verified, reference
+    level_reason: str = ""  # the report's "not counted" reason for an event at another level
+    county_note: str = ""  # the template's instruction to counties (after the list of types)
 
 
 VETOES: dict[str, Veto] = {v.id: v for v in (
-    Veto("media_exposure", "七(一)1", "媒体披露", "经查实的主流媒体披露或省级以上领导批示的重大土地违法", None),
+    Veto("media_exposure", "七(一)1", "媒体披露", "经查实的主流媒体披露或省级以上领导批示的重大土地违法", None,
+         aliases=("媒体曝光", "主流媒体披露", "领导批示"), requires=("verified",),
+         county_note="媒体披露须填写是否查实"),
     Veto("mnr_supervised_case", "七(一)1", "挂牌督办", "违法用地案件被自然资源部挂牌督办",
-         frozenset({LEVEL_NATIONAL})),
-    Veto("special_action_incomplete", "七(一)1", "专项行动未完成", "执法专项行动未按时完成目标任务", None),
+         frozenset({LEVEL_NATIONAL}), aliases=("部挂牌督办", "自然资源部挂牌督办"),
+         level_reason="非自然资源部（国家级）挂牌督办，不属七(一)1所列情形"),
+    Veto("special_action_incomplete", "七(一)1", "专项行动未完成", "执法专项行动未按时完成目标任务", None,
+         aliases=("专项行动", "专项行动未按时完成")),
     Veto("cultivated_ratio", "七(一)2", "违法占用耕地比例", "违法占用耕地比例达到15%（含）以上", None,
          is_event=False),
     Veto("cultivated_area", "七(一)2", "违法占用耕地面积", "违法占用耕地面积达到100亩（含）以上", None,
          is_event=False),
     Veto("key_management_county", "七(一)3", "重点管理县", "被部、省确定为执法重点管理县",
-         frozenset({LEVEL_NATIONAL, LEVEL_PROVINCIAL})),
+         frozenset({LEVEL_NATIONAL, LEVEL_PROVINCIAL}), aliases=("执法重点管理县",),
+         level_reason="非部、省确定的重点管理县，不属七(一)3所列情形"),
     Veto("interview_or_accountability", "七(一)3", "约谈问责", "被省厅以上（含省厅）约谈、问责",
-         frozenset({LEVEL_NATIONAL, LEVEL_PROVINCIAL})),
+         frozenset({LEVEL_NATIONAL, LEVEL_PROVINCIAL}), aliases=("约谈", "问责"),
+         level_reason="市级约谈、问责不属“省厅以上（含省厅）”，不计", county_note="市级约谈问责不构成否决"),
 )}
 """The seven vetoes of SPEC 3.1, in its order (``results.csv`` lists veto ids in this order)."""
 
@@ -62,11 +78,12 @@ class BonusKind:
     id: str
     clause: str
     zh: str
+    aliases: tuple[str, ...] = ()  # other words people write in the 类别 column
 
 
 BONUS: dict[str, BonusKind] = {b.id: b for b in (
-    BonusKind("commendation", "七(二)1", "通报表扬"),
-    BonusKind("typical_experience", "七(二)2", "典型经验"),
+    BonusKind("commendation", "七(二)1", "通报表扬", aliases=("表扬",)),
+    BonusKind("typical_experience", "七(二)2", "典型经验", aliases=("典型经验推广",)),
 )}
 BONUS_KINDS = {b.id: b.zh for b in BONUS.values()}
 BONUS_CLAUSE = {b.id: b.clause for b in BONUS.values()}

@@ -14,7 +14,7 @@ import pytest
 
 from landassess.intake import TABLES, map_header
 from landassess.intake.cells import _Context
-from landassess.intake.columns import FromDivisions
+from landassess.intake.columns import FromDivisions, FromParams
 from landassess.intake.deadlines import judge_declaration_date, judge_recommendation_date
 from landassess.intake.files import RawTable
 from landassess.intake.tables import parse_table
@@ -44,7 +44,7 @@ def test_every_column_declares_how_it_is_read():
             if column.name == "code" or spec.parse is not None and column.name in ("criterion", "score"):
                 continue  # the code column is read first for every table; scores have their own reader
             assert column.parser is not None, f"{spec.name}.{column.name}"
-            assert callable(column.parser) or isinstance(column.parser, FromDivisions)
+            assert callable(column.parser) or isinstance(column.parser, (FromDivisions, FromParams))
             if column.unit_column:
                 assert spec.column(column.unit_column).parser is not None
 

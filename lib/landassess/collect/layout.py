@@ -39,12 +39,13 @@ DECLARATION = SheetLayout(
     ("code", "name", "city", "declared_on", "self_illegal_cultivated_area",
      "self_construction_cultivated_area", "area_unit", "contact", "phone"),
     locked=("code", "name", "city"), rows=1)
-VETO_EVENTS = SheetLayout(
-    "veto_events", "否决事项",
-    ("type", "date", "authority_level", "verified", "reference", "description"), rows=30)
-BONUS_EVENTS = SheetLayout(
-    "bonus_events", "加分事项",
-    ("kind", "level", "document_no", "date", "title"), rows=30)
+def _schema_columns(table: str) -> tuple[str, ...]:
+    """A county's own table in the order the schema declares it (the county code is the workbook's)."""
+    return tuple(c.name for c in TABLES[table].columns if c.name != "code")
+
+
+VETO_EVENTS = SheetLayout("veto_events", "否决事项", _schema_columns("veto_events"), rows=30)
+BONUS_EVENTS = SheetLayout("bonus_events", "加分事项", _schema_columns("bonus_events"), rows=30)
 RECOMMENDATIONS = SheetLayout(
     "recommendations", "推荐名单", ("order", "name", "recommended_on"), locked=("order",))
 SCORE_SHEET_TITLE = "评分"

@@ -17,19 +17,14 @@ import pandas as pd
 from landassess.collect.layout import CITY, COUNTY, EVALUATOR, FORM_ZH
 from landassess.collect.reader import SOURCE_COLUMNS, Returned
 from landassess.divisions import Divisions
+from landassess.intake import TABLES
 from landassess.names import canonical
 from landassess.problems import Problem
 from landassess.vocabulary import ERROR, NOTICE
 
-TABLE_COLUMNS = {
-    "declarations": ["code", "name", "city", "declared_on", "self_illegal_cultivated_area",
-                     "self_construction_cultivated_area", "area_unit", "contact", "phone"],
-    "veto_events": ["code", "type", "date", "authority_level", "verified", "reference", "description"],
-    "bonus_events": ["code", "kind", "level", "document_no", "date", "title"],
-    "recommendations": ["city", "code", "order", "recommended_on"],
-    "scores": ["evaluator", "code", "criterion", "score"],
-}
-"""The tables ``collect`` writes, with their columns (plus the source columns)."""
+TABLE_COLUMNS = {name: [c.name for c in TABLES[name].columns]
+                 for name in ("declarations", "veto_events", "bonus_events", "recommendations", "scores")}
+"""The tables ``collect`` writes, with their columns as the schema declares them (plus the source columns)."""
 
 
 @dataclass

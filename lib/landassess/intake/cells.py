@@ -19,7 +19,7 @@ import pandas as pd
 from landassess.clock import china_today
 from landassess.divisions import Divisions
 from landassess.intake import values as v
-from landassess.intake.columns import Column, FromDivisions, TableSpec
+from landassess.intake.columns import Column, FromDivisions, FromParams, TableSpec
 from landassess.intake.files import RawTable, column_letter
 from landassess.params import Params
 from landassess.problems import Problem
@@ -136,7 +136,8 @@ def parse_into(ctx: _Context, out: pd.DataFrame, name: str, parser: Callable[[An
 
 def parse_declared(ctx: _Context, out: pd.DataFrame, column: Column, codes: pd.Series) -> None:
     """Parse one column as its schema declares it, then run the column's checks."""
-    parser = column.parser.make(ctx.divisions) if isinstance(column.parser, FromDivisions) else column.parser
+    parser = (column.parser.make(ctx.divisions) if isinstance(column.parser, FromDivisions)
+              else column.parser.make(ctx.params) if isinstance(column.parser, FromParams) else column.parser)
     assert parser is not None, f"{ctx.spec.name}.{column.name} declares no parser"
     if column.is_note:  # free text no rule uses: an unreadable cell is a notice
         parse_into(ctx, out, column.name, parser, required=False, codes=codes, severity=NOTICE)

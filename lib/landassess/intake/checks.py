@@ -14,6 +14,7 @@ import pandas as pd
 from landassess.intake import values as v
 from landassess.intake.cells import _Context, cells_of, flag_duplicates, parse_column
 from landassess.intake.deadlines import judge_declaration_date, judge_recommendation_date
+from landassess.params import event_clauses
 from landassess.vocabulary import ERROR, NOTICE
 
 Check = Callable[[_Context, pd.DataFrame, pd.Series], None]
@@ -73,12 +74,18 @@ def recommendation_deadline(ctx: _Context, out: pd.DataFrame, codes: pd.Series) 
                     value=on.isoformat(), expected=notice.expected, code=code)
 
 
-def media_exposure_is_verified(ctx: _Context, out: pd.DataFrame, codes: pd.Series) -> None:
-    """A media exposure counts only once verified (七(一)3): its ``verified`` cell is required."""
+def verified_where_required(ctx: _Context, out: pd.DataFrame, codes: pd.Series) -> None:
+    """An event of a clause that requires ``verified`` (媒体披露, 七(一)1) must say whether it was verified.
+
+    Which clauses require it is the year's parameters (SPEC 8.7); a blank cell is an error.
+    """
+    clauses = event_clauses(ctx.params)
     for i, kind in enumerate(out["type"]):
-        if kind == "media_exposure" and out["verified"].iat[i] is None and out["is_valid"].iat[i]:
-            ctx.add(ERROR, i, "verified", "媒体披露事项须填写是否查实", reason="row.verified_missing", value=None,
-                    expected="是/否", code=codes.iat[i])
+        clause = clauses.get(kind) if kind is not None else None
+        if clause is not None and "verified" in clause.requires and out["verified"].iat[i] is None \
+                and out["is_valid"].iat[i]:
+            ctx.add(ERROR, i, "verified", f"{clause.label}事项须填写是否查实", reason="row.verified_missing",
+                    value=None, expected="是/否", code=codes.iat[i])
             out.iat[i, out.columns.get_loc("is_valid")] = False
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landassess.divisions import Divisions
+from landassess.params import Params
 from landassess.vocabulary import TABLE_ZH
 
 CellParser = Callable[[Any], Any]
@@ -26,6 +27,13 @@ class FromDivisions:
     """A cell parser built for the year from the divisions list (the cities of the province)."""
 
     make: Callable[[Divisions], CellParser]
+
+
+@dataclass(frozen=True)
+class FromParams:
+    """A cell parser built for the year from its parameters (the event clauses of 七(一), SPEC 8.7)."""
+
+    make: Callable[[Params], CellParser]
 
 
 @dataclass(frozen=True)
@@ -45,7 +53,7 @@ class Column:
     zh: str
     required: bool = False
     aliases: tuple[str, ...] = ()
-    parser: CellParser | FromDivisions | None = None
+    parser: CellParser | FromDivisions | FromParams | None = None
     is_note: bool = False
     affects: bool = True
     invalidates: bool = True

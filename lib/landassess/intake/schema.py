@@ -11,25 +11,16 @@ from __future__ import annotations
 
 from landassess.intake import checks
 from landassess.intake import values as v
-from landassess.intake.columns import Column, FromDivisions, TableSpec
+from landassess.intake.columns import Column, FromDivisions, FromParams, TableSpec
 from landassess.intake.recusals import parse_recusals
 from landassess.intake.scores import parse_scores
-from landassess.vocabulary import BONUS_KINDS, DECISIONS, EVENT_VETO_TYPES
+from landassess.params import clauses_in_force, type_words
+from landassess.vocabulary import BONUS, BONUS_KINDS, DECISIONS
 
-_VETO_TYPE_WORDS = {
-    **{k: k for k in EVENT_VETO_TYPES},
-    **{zh: k for k, zh in EVENT_VETO_TYPES.items()},
-    "媒体曝光": "media_exposure", "主流媒体披露": "media_exposure", "领导批示": "media_exposure",
-    "部挂牌督办": "mnr_supervised_case", "自然资源部挂牌督办": "mnr_supervised_case",
-    "专项行动": "special_action_incomplete", "专项行动未按时完成": "special_action_incomplete",
-    "执法重点管理县": "key_management_county",
-    "约谈": "interview_or_accountability", "问责": "interview_or_accountability",
-}
-"""How people write the veto types of 七(一)1, 3 (ids, labels of the vocabulary, common words)."""
-_BONUS_KIND_WORDS = {
-    **{k: k for k in BONUS_KINDS}, **{zh: k for k, zh in BONUS_KINDS.items()},
-    "表扬": "commendation", "典型经验推广": "typical_experience",
-}
+_VETO_TYPE = FromParams(lambda params: v.choice_parser(
+    type_words(params), "否决类型：" + "、".join(c.label for c in clauses_in_force(params).values()) + "（或其英文编号）"))
+"""The veto types of 七(一)1, 3 and any the year adds: ids, labels and aliases of the year's clauses (SPEC 8.7)."""
+_BONUS_KIND_WORDS = {word: b.id for b in BONUS.values() for word in (b.id, b.zh, *b.aliases)}
 """How people write the bonus kinds of 七(二)."""
 _DECISION_WORDS = {**{k: k for k in DECISIONS}, **{zh: k for k, zh in DECISIONS.items()}}
 
@@ -75,18 +66,18 @@ TABLES: dict[str, TableSpec] = {spec.name: spec for spec in (
     # lists it as not counted (vetoes.judge_veto_event), it is not an input problem.
     TableSpec("veto_events", (
         _CODE,
-        Column("type", "类型", True, ("否决类型", "事项类型"), parser=v.choice_parser(
-            _VETO_TYPE_WORDS, "否决类型：" + "、".join(EVENT_VETO_TYPES.values()) + "（或其英文编号）")),
+        Column("type", "类型", True, ("否决类型", "事项类型"), parser=_VETO_TYPE),
         Column("date", "日期", True, ("发生日期", "时间"), parser=v.parse_date),
         Column("authority_level", "层级", True, ("级别",), parser=v.parse_level),
         Column("verified", "是否查实", True, ("查实",), parser=v.parse_bool, blank_ok=True,
-               checks=(checks.media_exposure_is_verified,)),
+               checks=(checks.verified_where_required,)),
         Column("reference", "文号或出处", False, ("文号", "出处"), parser=v.parse_text, is_note=True),
         Column("description", "说明", False, ("描述", "备注"), parser=v.parse_text, is_note=True),
     )),
     TableSpec("bonus_events", (
         _CODE,
-        Column("kind", "类别", True, ("类型",), parser=v.choice_parser(_BONUS_KIND_WORDS, "类别：通报表扬 或 典型经验")),
+        Column("kind", "类别", True, ("类型",), parser=v.choice_parser(
+            _BONUS_KIND_WORDS, "类别：" + " 或 ".join(BONUS_KINDS.values()))),
         Column("level", "级别", True, ("层级",), parser=v.parse_level),
         Column("document_no", "文号", True, ("文件文号",), parser=v.required_text("文号"),
                checks=(checks.add_document_key,)),

@@ -36,14 +36,29 @@ from landassess.params.models import (
     Tier,
     Tiers,
     Trim,
-    Vetoes,
 )
 from landassess.params.reading import MAX_DEPTH, MAX_FILE_BYTES, MAX_NODES, confined_path, read_yaml
+from landassess.params.vetoes import (
+    REQUIREMENT_ZH,
+    EventClause,
+    Vetoes,
+    clauses_in_force,
+    county_instructions,
+    default_event_clauses,
+    event_clauses,
+    type_words,
+    veto_clauses,
+    veto_descriptions,
+    veto_labels,
+    veto_order,
+)
 from landassess.paths import ParamsFiles, department_files, override_files, params_dir
 
 __all__ = [
     "MAX_COUNT", "MAX_DEPTH", "MAX_ERROR_LINES", "MAX_FILE_BYTES", "MAX_NODES",
-    "Bonus", "BonusPoints", "Criterion", "Deadlines", "Dimension", "Divisions", "LevelPoints", "Params",
+    "Bonus", "BonusPoints", "EventClause", "REQUIREMENT_ZH", "clauses_in_force", "county_instructions", "default_event_clauses",
+    "event_clauses",
+    "type_words", "veto_clauses", "veto_descriptions", "veto_labels", "veto_order", "Criterion", "Deadlines", "Dimension", "Divisions", "LevelPoints", "Params",
     "ParamsError", "Recommendation", "Report", "Rubric", "Scoring", "Sources", "SpotCheck", "Tier", "Tiers",
     "TieBreak", "Trim", "Vetoes",
     "ParamsFiles", "confined_path", "deep_merge", "department_files", "load_params", "override_files",

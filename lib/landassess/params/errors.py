@@ -69,6 +69,8 @@ _MESSAGES = {
     "int_parsing": "应为整数",
     "int_from_float": "应为整数",
     "string_type": "应为文本",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
     "dict_type": "应为键值映射",
     "model_type": "应为键值映射",
     "model_attributes_type": "应为键值映射",

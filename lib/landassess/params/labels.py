@@ -24,6 +24,7 @@ PARAMETER_ZH = {
     "vetoes.cultivated_ratio_threshold": "违法占用耕地比例否决线（含）",
     "vetoes.cultivated_area_threshold_mu": "违法占用耕地面积否决线（含）",
     "vetoes.hectare_to_mu": "公顷与亩的换算",
+    "vetoes.event_clauses": "否决事项条款（七(一)，按事项记录判断）",
     "bonus.cap": "加分上限",
     "bonus.points.commendation.national": "国家级通报表扬加分",
     "bonus.points.commendation.provincial": "省级通报表扬加分",

@@ -3,6 +3,7 @@
 Each group carries its ``source`` (the clause of the notice, or "assumption"). Numbers are read
 as exact decimals and must be finite and sane: decimals within ±10^9 with at most 12 decimal
 places, counts and quotas whole numbers between 0 and 10,000 (``true`` is not a number).
+The shared base and number readers are in :mod:`.fields`; the vetoes and their clauses in :mod:`.vetoes`.
 """
 
 from __future__ import annotations
@@ -12,80 +13,21 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from landassess.names import canonical, control_characters
 from landassess.params.errors import short_value, type_name_zh
-
-MAX_COUNT = 10_000
-"""Largest quota or count accepted (China has fewer than 3,000 county-level divisions)."""
-MAX_DECIMAL_ADJUSTED = 9
-"""Decimals must be below 10^(this + 1) in magnitude."""
-MAX_DECIMAL_PLACES = 12
-MAX_DECIMAL_DIGITS = 28
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_control_characters(cls, value: Any) -> Any:
-        """Text parameters reach the report, the workbooks and the Word drafts: no control characters.
-
-        A control character (U+0000–U+001F, U+007F–U+009F, line breaks included) in any text
-        parameter is a parameter error naming its key (exit 3), never a crash in a document writer.
-        """
-        if isinstance(value, str):
-            found = control_characters(value)
-            if found:
-                raise ValueError(f"含有控制字符（{'、'.join(sorted(set(found)))}），请删除后重试")
-        return value
-
-
-def _exact_decimal(value: Any) -> Decimal:
-    """Read a number as an exact decimal (a YAML float is read through its shortest repr).
-
-    The number must be finite and sane: below 10^10 in magnitude, at most 12 decimal places and
-    28 significant digits, so that later sums and roundings are exact and cannot overflow.
-    """
-    if isinstance(value, bool):
-        raise ValueError("需要数值，得到布尔值")
-    if isinstance(value, int) and abs(value) >= 10 ** (MAX_DECIMAL_ADJUSTED + 1):
-        raise ValueError("数值过大")
-    if isinstance(value, str) and len(value) > 100:
-        raise ValueError("数值文本过长")
-    if isinstance(value, (int, str, float, Decimal)):
-        try:
-            number = Decimal(str(value).strip().replace("_", ""))
-        except (ArithmeticError, ValueError) as error:
-            raise ValueError(f"不是数值：{short_value(value)}") from error
-        if not number.is_finite():
-            raise ValueError(f"不是有限数值：{short_value(value)}")
-        if number.is_zero():
-            return Decimal(0) if number.as_tuple().exponent < -MAX_DECIMAL_PLACES else number
-        if number.adjusted() > MAX_DECIMAL_ADJUSTED:
-            raise ValueError(f"数值过大：{short_value(value)}")
-        if len(number.as_tuple().digits) > MAX_DECIMAL_DIGITS:
-            raise ValueError(f"有效数字过多：{short_value(value)}")
-        if number.normalize().as_tuple().exponent < -MAX_DECIMAL_PLACES:  # type: ignore[operator]
-            raise ValueError(f"小数位数过多（最多 {MAX_DECIMAL_PLACES} 位）：{short_value(value)}")
-        if number.as_tuple().exponent > 0:  # type: ignore[operator]
-            number = number.quantize(Decimal(1))  # "1e3" is shown as 1000, not 1E+3
-        return number
-    raise ValueError(f"需要数值，得到{type_name_zh(value)}")
-
-
-def _non_negative_decimal(value: Any) -> Decimal:
-    number = _exact_decimal(value)
-    if number < 0:
-        raise ValueError("不能为负数")
-    return number
-
-
-def _count(**bounds: int) -> Any:
-    """A whole number field: strict (no ``true``, no ``"3"``, no ``3.0``), bounded."""
-    return Field(strict=True, le=MAX_COUNT, **bounds)
+from landassess.params.fields import (
+    MAX_COUNT,
+    MAX_DECIMAL_ADJUSTED,
+    MAX_DECIMAL_DIGITS,
+    MAX_DECIMAL_PLACES,
+    _count,
+    _exact_decimal,
+    _Model,
+    _non_negative_decimal,
+)
+from landassess.params.vetoes import EventClause, Vetoes
 
 
 class Divisions(_Model):
@@ -119,27 +61,6 @@ class Deadlines(_Model):
     def recommendation_date(self, year: int) -> dt.date:
         """Recommendation deadline for assessed year ``year``."""
         return dt.date.fromisoformat(f"{year + 1}-{self.recommendation}")
-
-
-class Vetoes(_Model):
-    """Thresholds of the land vetoes (七(一)2)."""
-
-    cultivated_ratio_threshold: Decimal
-    cultivated_area_threshold_mu: Decimal
-    hectare_to_mu: Decimal
-    source: str
-
-    _decimals = field_validator(
-        "cultivated_ratio_threshold", "cultivated_area_threshold_mu", "hectare_to_mu", mode="before"
-    )(_exact_decimal)
-
-    @model_validator(mode="after")
-    def _positive(self) -> Vetoes:
-        if not (0 < self.cultivated_ratio_threshold <= 1):
-            raise ValueError("cultivated_ratio_threshold 应在 (0, 1] 之内")
-        if self.cultivated_area_threshold_mu <= 0 or self.hectare_to_mu <= 0:
-            raise ValueError("面积阈值与换算系数应为正数")
-        return self
 
 
 class LevelPoints(_Model):
@@ -397,3 +318,6 @@ class Params(_Model):
                 raise ValueError(f"评委“{name}”在名单中出现了两次")
             names.append(name)
         return tuple(names)
+
+
+__all__ = ["MAX_COUNT", "MAX_DECIMAL_ADJUSTED", "MAX_DECIMAL_DIGITS", "MAX_DECIMAL_PLACES", "EventClause", "Vetoes"]

@@ -1,22 +1,20 @@
-"""Forms for the counties: blank input workbooks.
+"""What the forms sent out say: their drop-down lists and their instructions (SPEC 7.4, 8.7).
 
-``landassess template`` writes one workbook per county-facing table (申报, 否决事项, 加分事项) in
-the layout the intake reads (first sheet = the table), with a locked header row, drop-down lists
-for 是/否, units, levels and types, and a sheet of Chinese instructions. The 补正通知 that
-``landassess validate`` writes are in :mod:`landassess.publish.notices`.
+One place for the words of every workbook sent out; :mod:`.return_forms` is the one writer (the
+blank tables of ``landassess template``, each county's declaration workbook, each city's list and
+each evaluator's sheet). The veto types and their instructions are the year's clauses
+(:func:`landassess.params.event_clauses`). The 补正通知 that ``landassess validate`` writes are in
+:mod:`landassess.publish.notices`.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
 from landassess.divisions import Divisions
-from landassess.intake import TABLES
-from landassess.publish.workbooks import save_workbook
-from landassess.vocabulary import BONUS_KINDS, EVENT_VETO_TYPES, TABLE_ZH
+from landassess.params import Params, clauses_in_force, county_instructions
+from landassess.vocabulary import BONUS_KINDS
 
-ROWS = 300  # rows prepared for input below the header
+ROWS = 300
+"""Rows prepared for input below the header of a blank table."""
 _INSTRUCTIONS = {
     "declarations": [
         "每个申报的县（市、区）填写一行；县级代码为6位国标代码，须与名称、设区市一致（开发区不是评估对象）。",
@@ -25,82 +23,36 @@ _INSTRUCTIONS = {
         "自报面积少于省厅掌握的数据时，报告将提示可能弄虚作假（方案九(三)）。",
         "联系人、联系电话仅供联系，不会出现在共享报告中。",
     ],
-    "veto_events": [
-        "类型：媒体披露、挂牌督办、专项行动未完成、重点管理县、约谈问责（方案七(一)）。",
-        "层级：国家、省、市；市级约谈问责不构成否决。媒体披露须填写是否查实。",
-        "日期：只计评估年度内的事项。",
-    ],
     "bonus_events": [
         "类别：通报表扬（须有正式文件）或典型经验；级别：国家级、省级、市级（市级不加分）。",
         "文号按正式文件填写，如 苏自然资函〔{year}〕12号；同一文号只计一次。",
         "日期：只计评估年度内的文件。",
     ],
 }
+"""Instructions of the declaration and bonus templates; the events table's come from the year's clauses."""
 
 
-def _list_validation(values: list[str], column: str, prompt: str):
-    """A drop-down list, or None when a value cannot be written in a list formula ("" or ,)."""
-    from openpyxl.worksheet.datavalidation import DataValidation
+def input_choices(params: Params, divisions: Divisions | None = None) -> dict[str, tuple[list[str], str]]:
+    """Column → (drop-down values, prompt) of every form sent out; the veto types are the year's clauses in force.
 
-    if any('"' in value or "," in value for value in values) or len(",".join(values)) > 250:
-        return None
-    validation = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
-                                showErrorMessage=True, errorTitle="取值无效", error="请从下拉列表中选择",
-                                promptTitle="填写提示", prompt=prompt)
-    validation.add(f"{column}2:{column}{ROWS + 1}")
-    return validation
-
-
-def write_templates(folder: Path, year: int, divisions: Divisions) -> list[Path]:
-    """Write declarations.xlsx, veto_events.xlsx and bonus_events.xlsx templates into ``folder``."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font, PatternFill, Protection
-    from openpyxl.utils import get_column_letter
-
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
+    One list for every form sent out (SPEC 8.7).
+    """
     choices = {
-        "city": (divisions.cities, "所属设区市"),
-        "area_unit": (["亩", "公顷"], "面积单位"),
-        "type": (list(EVENT_VETO_TYPES.values()), "否决事项类型"),
+        "area_unit": (["亩", "公顷"], "面积单位：亩 或 公顷（空白视为亩）"),
+        "type": ([c.label for c in clauses_in_force(params).values()], "否决事项类型（方案七(一)）"),
         "authority_level": (["国家", "省", "市"], "作出决定或批示的层级"),
         "verified": (["是", "否"], "是否经查实"),
-        "kind": (list(BONUS_KINDS.values()), "加分类别"),
-        "level": (["国家级", "省级", "市级"], "文件级别"),
+        "kind": (list(BONUS_KINDS.values()), "加分类别（方案七(二)）"),
+        "level": (["国家级", "省级", "市级"], "文件级别（市级不加分）"),
     }
-    written = []
-    for name in ("declarations", "veto_events", "bonus_events"):
-        spec = TABLES[name]
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = TABLE_ZH[name]
-        headers = [c.zh for c in spec.columns]
-        sheet.append(headers)
-        for position, column in enumerate(spec.columns, start=1):
-            letter = get_column_letter(position)
-            cell = sheet.cell(row=1, column=position)
-            cell.font = Font(bold=True, color="FFFFFF" if column.required else "000000")
-            cell.fill = PatternFill("solid", fgColor="1F4E79" if column.required else "D6DDE6")
-            sheet.column_dimensions[letter].width = max(12, len(column.zh) * 2 + 2)
-            if column.name in choices:
-                values, prompt = choices[column.name]
-                validation = _list_validation(values, letter, prompt)
-                if validation is not None:
-                    sheet.add_data_validation(validation)
-            for row in range(2, ROWS + 2):
-                sheet.cell(row=row, column=position).protection = Protection(locked=False)
-        sheet.freeze_panes = "A2"
-        sheet.protection.sheet = True  # the header row stays locked; the rows below are editable
-        sheet.protection.formatColumns = False
-        guide = workbook.create_sheet("填表说明")
-        guide.append([f"{year} 年度 江苏省土地执法模范县（市、区）创建活动 — {TABLE_ZH[name]}表 填表说明"])
-        guide["A1"].font = Font(bold=True, size=13)
-        guide.append(["深色表头为必填列；其余为选填。请勿修改表头，表头行已锁定。"])
-        for line in _INSTRUCTIONS[name]:
-            guide.append([line.format(year=year, next=year + 1)])  # examples dated in the assessed year
-        guide.column_dimensions["A"].width = 110
-        workbook.properties.creator = "landassess"
-        path = folder / f"{name}.xlsx"
-        save_workbook(workbook, path, dt.datetime(year + 1, 1, 1))
-        written.append(path)
-    return written
+    return choices if divisions is None else {"city": (list(divisions.cities), "所属设区市"), **choices}
+
+
+def instructions(name: str, params: Params) -> list[str]:
+    """The 填表说明 lines of one county-facing table (``{year}``, ``{next}`` left to fill)."""
+    return county_instructions(params) if name == "veto_events" else _INSTRUCTIONS[name]
+
+
+def fits_a_list(values: list[str]) -> bool:
+    """Can Excel offer ``values`` as a drop-down list (no ``"`` or ``,``, at most 250 characters)?"""
+    return not any('"' in value or "," in value for value in values) and len(",".join(values)) <= 250

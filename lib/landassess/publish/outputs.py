@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.params import veto_labels
 from landassess.publish.committee import FILE_NAME as COMMITTEE_FILE
 from landassess.publish.committee import write_committee_pack
 from landassess.publish.documents import DEMO_MARK, current_title, issuer_line
@@ -27,7 +28,7 @@ from landassess.publish.workbooks import (
     save_workbook,
     write_csv,
 )
-from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH, VETO_TYPES
+from landassess.vocabulary import SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH
 
 PUBLICITY_COLUMNS = {
     "rank": "名次", "name": "县（市、区）", "city": "设区市", "base_score": "基础得分",
@@ -76,12 +77,16 @@ def tier_label(status: str, tier: str) -> str:
     return TIER_ZH[tier] if status == tier else f"{TIER_ZH[tier]}（现为{STATUS_ZH[status]}）"
 
 
-def results_for_people(results: pd.DataFrame) -> pd.DataFrame:
-    """results.csv with Chinese headers and labels: statuses, vetoes, titles, 是/否; numbers as numbers."""
+def results_for_people(results: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """results.csv with Chinese headers and labels: statuses, vetoes, titles, 是/否; numbers as numbers.
+
+    ``labels``: veto id → label for the year (:func:`landassess.params.veto_labels`); default the notice's own.
+    """
+    labels = labels or veto_labels(None)
     out = pd.DataFrame({
         "code": results["code"], "name": results["name"], "city": results["city"],
         "status": results["status"].map(STATUS_ZH),
-        "vetoes": ["；".join(VETO_TYPES.get(v, v) for v in text.split(";") if v) for text in results["vetoes"]],
+        "vetoes": ["；".join(labels.get(v, v) for v in text.split(";") if v) for text in results["vetoes"]],
         "base_score": [_number(x) for x in results["base_score"]],
         "bonus": [_number(x) for x in results["bonus"]],
         "total": [_number(x) for x in results["total"]],
@@ -97,7 +102,7 @@ def write_results_xlsx(assessment: Assessment, path: Path) -> None:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    table = results_for_people(assessment.results())
+    table = results_for_people(assessment.results(), veto_labels(assessment.params))
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "评估结果"

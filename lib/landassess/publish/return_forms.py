@@ -37,20 +37,14 @@ from landassess.collect.layout import (
     header_labels,
 )
 from landassess.divisions import Divisions, city_quotas
-from landassess.params import Params
+from landassess.intake import TABLES
+from landassess.params import Params, county_instructions
+from landassess.publish.forms import ROWS, fits_a_list, input_choices, instructions
 from landassess.publish.notices import safe_file_part
 from landassess.publish.workbooks import neutralize_cell, save_workbook
-from landassess.vocabulary import BONUS_KINDS, EVENT_VETO_TYPES
+from landassess.vocabulary import TABLE_ZH
 
 NOTICE_NAME = "江苏省土地执法模范县（市、区）创建活动"
-_CHOICES = {
-    "area_unit": (["亩", "公顷"], "面积单位：亩 或 公顷（空白视为亩）"),
-    "type": (list(EVENT_VETO_TYPES.values()), "否决事项类型（方案七(一)）"),
-    "authority_level": (["国家", "省", "市"], "作出决定或批示的层级"),
-    "verified": (["是", "否"], "是否经查实"),
-    "kind": (list(BONUS_KINDS.values()), "加分类别（方案七(二)）"),
-    "level": (["国家级", "省级", "市级"], "文件级别（市级不加分）"),
-}
 def _prompts(year: int) -> dict[str, str]:
     """Input prompts, with examples dated in the assessed year (events) and the next (declaring, recommending)."""
     return {
@@ -87,14 +81,14 @@ def _meta_sheet(workbook, items: dict[str, str]) -> None:
 
 
 def _validation(column_name: str, letter: str, first: int, last: int, *, year: int,
-                maximum: Decimal | None = None):
+                maximum: Decimal | None = None, choices: dict[str, tuple[list[str], str]] | None = None):
     """The data validation of one input column (a list, a number ≥ 0, a date), or None."""
     from openpyxl.worksheet.datavalidation import DataValidation
 
     ref = f"{letter}{first}:{letter}{last}"
     prompt = _prompts(year).get(column_name, "")
-    if column_name in _CHOICES:
-        values, prompt = _CHOICES[column_name]
+    if choices and column_name in choices and fits_a_list(choices[column_name][0]):
+        values, prompt = choices[column_name]
         check = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True,
                                error="请从下拉列表中选择")
     elif column_name.startswith("self_") or maximum is not None:
@@ -117,7 +111,7 @@ def _validation(column_name: str, letter: str, first: int, last: int, *, year: i
 
 
 def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequence[Sequence] = (), *,
-                year: int) -> None:
+                year: int, choices: dict[str, tuple[list[str], str]] | None = None) -> None:
     """Title, note, header and ``layout.rows`` input rows (``prefill`` fills the locked columns)."""
     from openpyxl.styles import Alignment, Font, PatternFill, Protection
     from openpyxl.utils import get_column_letter
@@ -134,7 +128,7 @@ def _data_sheet(sheet, layout: SheetLayout, title: str, note: str, prefill: Sequ
         sheet.column_dimensions[letter].width = _WIDTHS.get(name, max(12, len(header.value) * 2 + 2))
         is_locked = name in layout.locked
         if not is_locked:
-            check = _validation(name, letter, FIRST_ROW, last, year=year)
+            check = _validation(name, letter, FIRST_ROW, last, year=year, choices=choices)
             if check is not None:
                 sheet.add_data_validation(check)
         for row in range(FIRST_ROW, last + 1):
@@ -171,11 +165,39 @@ def _finish(workbook, path: Path, year: int) -> Path:
     return path
 
 
+def write_templates(folder: Path, year: int, divisions: Divisions, params: Params) -> list[Path]:
+    """The blank tables 申报, 否决事项 and 加分事项 (declarations.xlsx …), every column of the schema, for any sender.
+
+    Written like the county forms (title, note, header, drop-downs from :func:`.forms.input_choices`),
+    read back by intake (the title rows above the header are skipped).
+    """
+    from openpyxl import Workbook
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    choices, written = input_choices(params, divisions), []
+    for name in ("declarations", "veto_events", "bonus_events"):
+        spec = TABLES[name]
+        layout = SheetLayout(name, TABLE_ZH[name], tuple(c.name for c in spec.columns), rows=ROWS)
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = layout.title
+        _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {TABLE_ZH[name]}",
+                    "请勿修改表头；每项一行，从表头下一行开始填写。", year=year, choices=choices)
+        required = "、".join(c.zh for c in spec.columns if c.required)
+        _guide(workbook, f"{year} 年度 {NOTICE_NAME} — {TABLE_ZH[name]}表 填表说明", [
+            f"必填列：{required}；其余为选填。请勿修改表头，表头行已锁定。",
+            *(line.format(year=year, next=year + 1) for line in instructions(name, params))])
+        written.append(_finish(workbook, folder / f"{name}.xlsx", year))
+    return written
+
+
 def write_county_forms(folder: Path, year: int, divisions: Divisions, params: Params) -> list[Path]:
     """One declaration workbook per county: 申报 (prefilled), 否决事项, 加分事项, 填表说明."""
     from openpyxl import Workbook
 
     deadline = params.deadlines.declaration_date(year)
+    choices, veto_lines = input_choices(params), county_instructions(params)[:2]
     written = []
     for code, name, city in divisions.table[["code", "name", "city"]].itertuples(index=False):
         workbook = Workbook()
@@ -189,11 +211,12 @@ def write_county_forms(folder: Path, year: int, divisions: Divisions, params: Pa
             sheet.title = layout.title
             prefill = [(code, name, city)] if layout is COUNTY_SHEETS[0] else ()
             _data_sheet(sheet, layout, f"{year} 年度{NOTICE_NAME} — {layout.title}（{name}，{city}，{code}）",
-                        notes[layout.title], prefill, year=year)
+                        notes[layout.title], prefill, year=year, choices=choices)
         _guide(workbook, f"{year} 年度{NOTICE_NAME} 县级申报材料 填表说明（{name}）", [
             f"本工作簿只用于 {name}（{city}，县级代码 {code}）。请勿增删或重命名工作表，请勿修改表头。",
             f"申报：填写申报日期（截止 {_zh_date(deadline)}）、自报面积（只填数字）和面积单位。",
             "否决事项：类型、层级、是否查实从下拉列表选择；只计评估年度内的事项。",
+            *(f"否决事项{line}" for line in veto_lines),
             "加分事项：类别、级别从下拉列表选择；同一文号只计一次；市级文件不加分。",
             "联系人、联系电话仅供联系，不会出现在共享报告中。",
             "填好后将本文件原样发回（文件名可以更改）。",

@@ -14,7 +14,7 @@ from decimal import Decimal
 import pandas as pd
 
 from landassess.params import Bonus
-from landassess.vocabulary import BONUS_CLAUSE, LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_ZH
+from landassess.vocabulary import BONUS_CLAUSE, BONUS_KINDS, LEVEL_NATIONAL, LEVEL_PROVINCIAL, LEVEL_ZH
 
 
 def judge_bonus_events(events: pd.DataFrame, bonus: Bonus, year: int) -> pd.DataFrame:
@@ -36,7 +36,7 @@ def judge_bonus_events(events: pd.DataFrame, bonus: Bonus, year: int) -> pd.Data
         else:
             seen[(code, key)] = int(row)
             value = table.national if level == LEVEL_NATIONAL else table.provincial
-            decision = (True, value, f"{LEVEL_ZH[level]}{'通报表扬' if kind == 'commendation' else '典型经验'}"
+            decision = (True, value, f"{LEVEL_ZH[level]}{BONUS_KINDS[kind]}"
                                      f"，加 {value} 分（{BONUS_CLAUSE[kind]}）")
         counts.append(decision[0])
         points.append(decision[1])

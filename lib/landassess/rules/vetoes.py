@@ -13,45 +13,56 @@ from fractions import Fraction
 
 import pandas as pd
 
-from landassess.params import Vetoes
-from landassess.vocabulary import LEVEL_CITY, VETO_CLAUSE, VETO_ORDER, VETOES
+from landassess.params import EventClause, Vetoes, default_event_clauses, event_clauses, veto_order
+from landassess.vocabulary import LEVEL_CITY
 
-_LEVEL_REASON = {
-    "mnr_supervised_case": "非自然资源部（国家级）挂牌督办，不属七(一)1所列情形",
-    "key_management_county": "非部、省确定的重点管理县，不属七(一)3所列情形",
-    "interview_or_accountability": "市级约谈、问责不属“省厅以上（含省厅）”，不计",
+_REQUIREMENT_REASON = {
+    "verified": "未经查实，不构成否决；提请评估人员关注",
+    "reference": "未填写文号或出处，{clause}须有文号或出处方可认定，不计",
 }
 
 
-def judge_veto_event(kind: str, date: dt.date, level: str, verified: bool | None,
-                     year: int) -> tuple[bool, str]:
+def judge_veto_event(kind: str, date: dt.date, level: str, verified: bool | None, year: int, *,
+                     clauses: dict[str, EventClause] | None = None,
+                     reference: str | None = None) -> tuple[bool, str]:
     """Does one event veto the county in ``year``? Returns (counts, reason in Chinese).
 
     七(一)1: media disclosure or leader instruction, verified; Ministry supervision; special action
     not completed. 七(一)3: key-management designation by the Ministry or province; interview or
-    accountability by the provincial department or above. All: dated inside the year.
+    accountability by the provincial department or above. All: dated inside the year. Any clause
+    (SPEC 8.7, ``clauses``: the year's, default the notice's own): in force, at one of its levels,
+    with every field it requires.
     """
+    clause = (clauses or default_event_clauses())[kind]
     if not (dt.date(year, 1, 1) <= date <= dt.date(year, 12, 31)):
         return False, f"日期 {date.isoformat()} 不在评估年度 {year} 年内，不计"
-    allowed = VETOES[kind].levels
+    if not clause.in_force:
+        return False, f"{clause.clause}“{clause.label}”本年度未执行（参数 in_force: false），不计"
+    allowed = clause.level_ids
     if allowed is not None and level not in allowed:
-        return False, _LEVEL_REASON[kind]
-    if kind == "media_exposure" and not verified:
-        return False, "未经查实，不构成否决；提请评估人员关注"
-    return True, f"构成一票否决（{VETO_CLAUSE[kind]}）"
+        return False, clause.level_reason_zh()
+    for field in clause.requires:
+        if not (verified if field == "verified" else reference):
+            return False, _REQUIREMENT_REASON[field].format(clause=clause.clause)
+    return True, f"构成一票否决（{clause.clause}）"
 
 
-def judge_veto_events(events: pd.DataFrame, year: int) -> pd.DataFrame:
-    """Every readable event with ``counts`` and ``reason``; rows with problems are skipped."""
+def judge_veto_events(events: pd.DataFrame, year: int, rules: Vetoes | None = None) -> pd.DataFrame:
+    """Every readable event with ``counts``, ``reason`` and ``clause``; rows with problems are skipped.
+
+    ``rules``: the year's vetoes (its event clauses); default the notice's own clauses.
+    """
+    clauses = event_clauses(rules)
     usable = events[events["is_valid"] & (events["code"] != "")].copy()
+    references = usable["reference"] if "reference" in usable else pd.Series([None] * len(usable), dtype=object)
     decisions = [
-        judge_veto_event(kind, date, level, verified, year)
-        for kind, date, level, verified in zip(
-            usable["type"], usable["date"], usable["authority_level"], usable["verified"], strict=True)
+        judge_veto_event(kind, date, level, verified, year, clauses=clauses, reference=reference)
+        for kind, date, level, verified, reference in zip(
+            usable["type"], usable["date"], usable["authority_level"], usable["verified"], references, strict=True)
     ]
     usable["counts"] = pd.Series([d[0] for d in decisions], index=usable.index, dtype=bool)
     usable["reason"] = [d[1] for d in decisions]
-    usable["clause"] = usable["type"].map(VETO_CLAUSE)
+    usable["clause"] = usable["type"].map({k: c.clause for k, c in clauses.items()})
     usable["is_level_city"] = usable["authority_level"] == LEVEL_CITY
     return usable.reset_index(drop=True)
 
@@ -98,8 +109,9 @@ def judge_land(land_stats: pd.DataFrame, thresholds: Vetoes) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def veto_ids_by_county(event_judgements: pd.DataFrame, land: pd.DataFrame) -> dict[str, list[str]]:
-    """County code → veto ids that apply, in SPEC 3.1 order, each once."""
+def veto_ids_by_county(event_judgements: pd.DataFrame, land: pd.DataFrame,
+                       rules: Vetoes | None = None) -> dict[str, list[str]]:
+    """County code → veto ids that apply, in SPEC 3.1 order (then the year's added clauses), each once."""
     found: dict[str, set[str]] = {}
     counted = event_judgements[event_judgements["counts"].astype(bool)]
     for code, kind in zip(counted["code"], counted["type"], strict=True):
@@ -109,7 +121,8 @@ def veto_ids_by_county(event_judgements: pd.DataFrame, land: pd.DataFrame) -> di
             found.setdefault(record.code, set()).add("cultivated_ratio")
         if record.is_area_veto:
             found.setdefault(record.code, set()).add("cultivated_area")
-    return {code: [k for k in VETO_ORDER if k in kinds] for code, kinds in found.items()}
+    order = veto_order(rules)
+    return {code: [k for k in order if k in kinds] for code, kinds in found.items()}
 
 
 def flag_understatement(declarations: pd.DataFrame, land: pd.DataFrame) -> pd.DataFrame:

@@ -20,10 +20,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from landassess.errors import UsageError
+from landassess.intake import TABLES
 
 DEPARTMENT_FILES = {
     "recusals.csv": "评委,县级代码,设区市,理由\n",
-    "veto_events.csv": "县级代码,类型,日期,层级,是否查实,文号或出处,说明\n",
+    "veto_events.csv": ",".join(c.zh for c in TABLES["veto_events"].columns) + "\n",  # the schema's columns
     "bonus_events.csv": "县级代码,类别,级别,文号,日期,标题\n",
     "verification.csv": "县级代码,查验通过,异议成立,取消资格原因\n",
     "decisions.csv": "县级代码,决定,理由,决定人,决定日期,依据\n",
@@ -36,7 +37,7 @@ NOTE = """省厅记录（{year} 年度）——省厅自己掌握、自己填写
 
 recusals.csv（回避）：评委对某县（填县级代码）或整个设区市（填设区市）回避，其评分不计。例：评委甲,320583,,曾在该县任职
 veto_events.csv（否决事项）：省厅掌握的挂牌督办、约谈问责、媒体披露等（七(一)），与各县自报的事项合并计算，不替换县里的材料。
-  类型：媒体披露、挂牌督办、专项行动未完成、重点管理县、约谈问责；层级：国家、省、市；是否查实：是/否。
+  类型：{veto_types}；层级：国家、省、市；是否查实：是/否。
 bonus_events.csv（加分事项）：省厅掌握的通报表扬、典型经验（七(二)）；同一文号只计一次，与县里报的重复也只计一次。
 verification.csv（查验与异议）：实地查验是否通过（是/否）、公示异议是否成立（是/否），或其他取消资格原因；每个县一行。
 decisions.csv（评审决定）：评审委员会对并列待定或其他事项的决定；依据一列可写“评分汇总表 待定并列 第4行”；也可以在评估工作台的“记录决定”中填写。
@@ -75,11 +76,34 @@ documents:
 #   evaluators: [评委甲, 评委乙, 评委丙]
 evaluators: []
 
+# 一票否决事项条款（方案七(一)）：本年度通知新增或停用某一情形时，在这里写明，其他一概不用改。例如：
+# vetoes:
+#   event_clauses:
+#     national_inspection_notice:          # 新条款的英文编号（小写字母、数字、下划线）
+#       label: 督察通报                     # 表格、下拉列表和报告中的名称
+#       clause: 七(一)4
+#       description: 年度内被国家自然资源督察机构公开通报的
+#       levels: [国家]                      # 哪些层级的事项构成否决（国家、省、市）；不写则不限
+#       requires: [reference]               # 须填写的栏目：verified（是否查实）、reference（文号或出处）
+#     interview_or_accountability:
+#       in_force: false                     # 本年度不再执行的条款
+
 # 称号名额（方案三：模范、先进各不超过 10 个）；如本年度另有规定，取消下面两行的注释并修改：
 # tiers:
 #   model: {{quota: 10}}
 #   advanced: {{quota: 10}}
 """
+
+
+def _veto_types(root: Path, year: int) -> str:
+    """The year's veto types in force (SPEC 8.7): the department's parameters when they load, else the notice's."""
+    from landassess.params import ParamsError, clauses_in_force, department_files, load_params
+
+    try:
+        params = load_params(year, department_files(year, root / "params"))
+    except (ParamsError, OSError):
+        params = None
+    return "、".join(c.label for c in clauses_in_force(params).values())
 
 
 def _create(path: Path, text: str) -> bool:
@@ -113,7 +137,7 @@ def init_year(year: int, root: Path) -> list[str]:
             folder.mkdir(parents=True)
             made.append(str(folder.relative_to(root)) + "/")
     files = {root / "params" / f"{year}.yaml": PARAMS.format(year=year, next=year + 1),
-             records / "说明.txt": NOTE.format(year=year),
+             records / "说明.txt": NOTE.format(year=year, veto_types=_veto_types(root, year)),
              **{records / name: header for name, header in DEPARTMENT_FILES.items()}}
     for path, text in files.items():
         (made if _create(path, text) else kept).append(str(path.relative_to(root)))

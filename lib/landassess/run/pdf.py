@@ -1,9 +1,10 @@
 """``landassess run --pdf``: print the year's ``report.html`` to an A4 ``report.pdf`` with a headless browser.
 
-The browser is one already on the machine, driven by Playwright (which never downloads its own
-here): Debian ``/usr/bin/chromium``, ``chromium-browser``, Google Chrome, or Microsoft Edge (usually
-present on Windows). ``LANDASSESS_BROWSER`` may name the executable. The page is printed offline:
-every request that is not ``file:`` or ``data:`` is aborted. The print styles of the report
+The browser is one already on the machine, driven through its DevTools protocol
+(:mod:`landassess.run.devtools`; no Playwright): Debian ``/usr/bin/chromium``, ``chromium-browser``,
+Google Chrome, or Microsoft Edge (present on every Windows 10/11 PC). ``LANDASSESS_BROWSER`` may
+name the executable. The page is printed offline: every request that is not ``file:`` or ``data:``
+is failed. The print styles of the report
 (``report.css``) expand every collapsed section, repeat table headers and put wide tables on
 landscape pages; :func:`page_margin_style` adds the running header (year, 演示数据) and the page
 numbers, in an inlined font so they are Chinese too; the browser adds the section bookmarks.
@@ -21,10 +22,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-"""The flags that work on a machine without a network (TOOLCHAIN.md, Headless Chromium)."""
-
 _POSIX_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge",
                 "microsoft-edge-stable")
 _POSIX_PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/snap/bin/chromium",
@@ -40,10 +37,6 @@ NO_BROWSER_MESSAGE = (
     "如没有请安装 Google Chrome 或 Edge；也可用环境变量 LANDASSESS_BROWSER 指定浏览器程序的路径。"
     "之后重新运行 landassess run ... --pdf。"
 )
-NO_PLAYWRIGHT_MESSAGE = (
-    "警告：未安装 Python 包 playwright，无法生成 report.pdf；report.html 等结果已正常写出。"
-    "请运行 pip install playwright（不需要 playwright install：使用本机的 Chromium、Chrome 或 Edge）。"
-)
 
 
 class BrowserLaunchError(RuntimeError):
@@ -52,19 +45,10 @@ class BrowserLaunchError(RuntimeError):
 
 @dataclass(frozen=True)
 class Browser:
-    """A browser Playwright can launch: an executable or a channel Playwright resolves itself."""
+    """A browser executable on this machine, and the name a message gives it."""
 
     label: str
-    executable_path: str | None = None
-    channel: str | None = None
-
-    def launch_options(self) -> dict:
-        options: dict = {"headless": True, "args": LAUNCH_ARGS}
-        if self.executable_path:
-            options["executable_path"] = self.executable_path
-        if self.channel:
-            options["channel"] = self.channel
-        return options
+    executable_path: str
 
 
 def find_browser() -> Browser | None:
@@ -79,7 +63,8 @@ def find_browser() -> Browser | None:
             for root in filter(None, roots):
                 if (Path(root) / relative).is_file():
                     return Browser(relative.split("\\")[0], executable_path=str(Path(root) / relative))
-        return Browser("Microsoft Edge", channel="msedge")  # Playwright knows where Edge lives
+        found = shutil.which("msedge") or shutil.which("chrome")
+        return Browser(Path(found).stem, executable_path=found) if found else None
     for path in _POSIX_PATHS:
         if Path(path).is_file() and os.access(path, os.X_OK):
             return Browser(Path(path).name, executable_path=path)
@@ -140,13 +125,6 @@ def _css_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _offline(route) -> None:
-    if route.request.url.startswith(("file:", "data:")):
-        route.continue_()
-    else:
-        route.abort()
-
-
 def print_pdf(report: Path, pdf: Path, browser: Browser) -> None:
     """Print ``report`` (an HTML file) to ``pdf`` with ``browser``; the page sees no network."""
     printer = PdfPrinter(browser)
@@ -170,8 +148,8 @@ def write_pdf(folder: Path, browser: Browser | None = None) -> str | None:
 class PdfPrinter:
     """A browser started in a background thread (while the notebook runs) that prints one report.
 
-    Playwright's synchronous API stays in that one thread. :meth:`print` hands it the folder and
-    returns ``None`` or the Chinese warning; :meth:`close` stops the browser if it was not used.
+    :meth:`print` hands the thread the folder and returns ``None`` or the Chinese warning;
+    :meth:`close` stops the browser if it was not used.
     """
 
     def __init__(self, browser: Browser | None = None):
@@ -200,44 +178,26 @@ class PdfPrinter:
             self._result.set_exception(error)
 
     def _print_when_asked(self, browser: Browser | None) -> str | None:
-        try:
-            from playwright.sync_api import sync_playwright
-        except ImportError:
-            return NO_PLAYWRIGHT_MESSAGE
+        from landassess.run.devtools import DevToolsError, HeadlessBrowser
+
         browser = browser or find_browser()
         if browser is None:
             return NO_BROWSER_MESSAGE
-        with sync_playwright() as playwright:
+        try:
+            headless = HeadlessBrowser(browser.executable_path)
+        except DevToolsError as error:
+            return NO_BROWSER_MESSAGE + f"\n（{browser.label} 无法启动：{error}）"
+        try:
+            font = header_font_css()  # while the notebook still runs
+            request = self._requests.get()
+            if request is None:
+                return None
+            folder, report, pdf = request
             try:
-                chromium = playwright.chromium.launch(**browser.launch_options())
-            except Exception as error:  # noqa: BLE001 - Playwright raises its own Error for any launch failure
-                reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-                return NO_BROWSER_MESSAGE + f"\n（{browser.label} 无法启动：{reason}）"
-            try:
-                font = header_font_css()  # while the notebook still runs
-                request = self._requests.get()
-                if request is None:
-                    return None
-                folder, report, pdf = request
-                _print_page(chromium, page_margin_style(folder, font), report, pdf)
-            finally:
-                chromium.close()
+                headless.print_to_pdf(report, pdf, page_margin_style(folder, font), f"8pt '{HEADER_FAMILY}'")
+            except DevToolsError as error:
+                pdf.unlink(missing_ok=True)
+                return f"警告：{browser.label} 未能打印 report.pdf（{error}）；report.html 等结果已正常写出。"
+        finally:
+            headless.close()
         return None
-
-
-def _print_page(chromium, margins: str, report: Path, pdf: Path) -> None:
-    import inspect
-
-    page = chromium.new_page()
-    page.route("**/*", _offline)
-    page.emulate_media(media="print")
-    page.goto(report.resolve().as_uri(), wait_until="load")
-    page.add_style_tag(content=margins)
-    page.evaluate(f"document.fonts.load(\"8pt '{HEADER_FAMILY}'\", '第').then(() => document.fonts.ready)"
-                  ".then(() => true)")
-    # A4 portrait, and A4 landscape for the report's wide sections (named @page in report.css).
-    options = {"path": str(pdf), "format": "A4", "print_background": True, "prefer_css_page_size": True}
-    accepted = inspect.signature(page.pdf).parameters
-    options.update({k: True for k in ("outline", "tagged") if k in accepted})  # bookmarks, tagged PDF
-    page.pdf(**options)
-    page.close()

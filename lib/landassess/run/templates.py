@@ -23,14 +23,13 @@ def write_forms(year: int, out: Path, params_files: ParamsFiles = None) -> str:
     from landassess.divisions import load_divisions
     from landassess.params import load_params
     from landassess.publish import return_forms
-    from landassess.publish.forms import write_templates
     from landassess.run.ownership import TEMPLATES, OwnedFolder, carry_listed
 
     params = load_params(year, params_files)
     divisions = load_divisions(params.divisions.file)
     writers = dict(zip(PARTS, (return_forms.write_county_forms, return_forms.write_city_forms), strict=True))
     with OwnedFolder(out, TEMPLATES) as folder:
-        paths = write_templates(folder.path, year, divisions)
+        paths = return_forms.write_templates(folder.path, year, divisions, params)
         counts = {}
         for name, write in writers.items():
             (folder.path / name).mkdir()

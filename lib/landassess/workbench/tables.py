@@ -1,7 +1,7 @@
 """What the workbench's views show, as tables and HTML: pure functions of an assessment, no widgets.
 
-Every id on screen goes through the vocabulary's Chinese labels (:mod:`landassess.vocabulary`):
-statuses, veto types, bonus kinds and levels. :mod:`landassess.workbench.views` puts these into
+Every id on screen goes through the Chinese labels of the vocabulary (:mod:`landassess.vocabulary`)
+and of the year's veto clauses (:func:`landassess.params.veto_labels`): statuses, veto types, bonus kinds and levels. :mod:`landassess.workbench.views` puts these into
 widgets.
 """
 
@@ -12,17 +12,22 @@ import html
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.params import Params, veto_labels
 from landassess.publish import report
-from landassess.vocabulary import BONUS_KINDS, LEVEL_ZH, STATUS_ZH, VETO_TYPES
+from landassess.vocabulary import BONUS_KINDS, LEVEL_ZH, STATUS_ZH
 from landassess.workbench.robustness import Variants
 
 ALL = "全部"
 SORTS = {"名次": ["position", "code"], "总分（高→低）": ["total_num", "code"], "县级代码": ["code"]}
 
 
-def vetoes_zh(ids: str) -> str:
-    """``special_action_incomplete;cultivated_ratio`` → ``专项行动未完成、违法占用耕地比例`` (the vocabulary's words)."""
-    return "、".join(VETO_TYPES.get(v, v) for v in str(ids or "").split(";") if v)
+def vetoes_zh(ids: str, params: Params | None = None) -> str:
+    """``special_action_incomplete;cultivated_ratio`` → ``专项行动未完成、违法占用耕地比例``.
+
+    The labels are the year's clauses (``params``, SPEC 8.7; default the notice's own).
+    """
+    labels = veto_labels(params)
+    return "、".join(labels.get(v, v) for v in str(ids or "").split(";") if v)
 
 
 def _level_zh(level: object) -> str:
@@ -41,7 +46,7 @@ def browse_table(a: Assessment, city: str = ALL, status: str = ALL, sort: str = 
     counties = counties.sort_values(SORTS[sort], ascending=ascending, na_position="last")
     return pd.DataFrame({
         "县级代码": counties["code"], "县（市、区）": counties["name"], "设区市": counties["city"],
-        "状态": counties["status_zh"], "否决": counties["vetoes"].map(vetoes_zh), "基础得分": counties["base_score"],
+        "状态": counties["status_zh"], "否决": counties["vetoes"].map(lambda ids: vetoes_zh(ids, a.params)), "基础得分": counties["base_score"],
         "加分": counties["bonus"], "总分": counties["total"],
         "名次": counties["rank"].map(lambda r: "" if pd.isna(r) else str(int(r))),
     }).reset_index(drop=True)
@@ -74,9 +79,10 @@ def scorecard_html(a: Assessment, code: str, history: dict[int, Assessment] | No
     else:
         parts.append("<p>该县未进入评分。</p>")
     vetoes = a.veto_events[a.veto_events["code"] == code]
+    labels = veto_labels(a.params)
     if len(vetoes):
         parts.append("<h4>否决事项</h4>" + report._table(pd.DataFrame({
-            "类型": vetoes["type"].map(lambda t: VETO_TYPES.get(t, t)), "层级": vetoes["authority_level"].map(_level_zh),
+            "类型": vetoes["type"].map(lambda t: labels.get(t, t)), "层级": vetoes["authority_level"].map(_level_zh),
             "日期": vetoes["date"].map(lambda x: x.isoformat()),
             "是否计入": vetoes["counts"].map({True: "计入", False: "不计"}), "说明": vetoes["reason"]})))
     bonus = a.bonus_events[a.bonus_events["code"] == code]

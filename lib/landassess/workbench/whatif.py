@@ -179,12 +179,17 @@ def _shown(value: Any) -> str:
         return "不设"
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, (list, tuple)):
+        return "、".join(_shown(v) for v in value) or "（空）"
     return str(value)
 
 
 def intake_key(params: Params) -> tuple:
     """The parameters intake reads the cells with: a change of any of them re-reads the inputs."""
-    return (params.divisions, params.deadlines, params.vetoes.hectare_to_mu, criteria_key(params.rubric))
+    clauses = tuple((k, c.label, c.aliases, c.requires) for k, c in params.vetoes.event_clauses.items())
+    return (params.divisions, params.deadlines, params.vetoes.hectare_to_mu, clauses, criteria_key(params.rubric))
 
 
 @dataclass

@@ -12,7 +12,7 @@ import pandas as pd
 
 from landassess.assessment import Assessment
 from landassess.clock import china_now
-from landassess.params import Params, params_as_dict
+from landassess.params import Params, event_clauses, params_as_dict
 from landassess.params.labels import PARAM_GROUP_ZH
 from landassess.publish.provenance import year_manifest
 from landassess.publish.report.markup import HTMLFragment, _e, _section, _source_zh, _table, decimals_zh
@@ -28,13 +28,29 @@ def _effectiveness_name(params: Params) -> str:
     return next(d.name for d in rubric.dimensions if d.id == rubric.effectiveness_dimension)
 
 
+def event_clauses_item(params: Params) -> str:
+    """The year's event clauses (SPEC 8.7) in one sentence: what each needs to veto; those not in force."""
+    clauses = event_clauses(params)
+    needs = []
+    for c in clauses.values():
+        if not c.in_force:
+            continue
+        parts = ([f"须为{'、'.join(w + '级' for w in c.levels)}"] if c.levels is not None else [])
+        parts += [{"verified": "须“经查实”", "reference": "须有文号或出处"}[r] for r in c.requires]
+        if parts:
+            needs.append(f"{c.label}（{c.clause}）{'、'.join(parts)}")
+    off = [f"{c.label}（{c.clause}）" for c in clauses.values() if not c.in_force]
+    return ("否决事项按本年度参数中的条款判断：" + "；".join(needs) + "；其他层级或缺少所需栏目的事项不计，列入“未计入的否决事项”"
+            + (f"；本年度不执行：{'、'.join(off)}" if off else "") + "。")
+
+
 def assumption_items(params: Params) -> list[str]:
     """The assumptions and readings of this run, in Chinese, built from ``params``."""
     rounding = decimals_zh(params.scoring.score_decimals)
     return [
         f"《评估细则》未公开：{len(params.rubric.criteria)}项指标、分组与满分为假设，保存在参数文件中，可替换而无需改代码。",
         "否决事项、耕地数据对所有县评估（无论是否申报）；状态按规定顺序判定，未申报优先。",
-        "媒体披露须“经查实”才否决；部挂牌督办须为国家级；重点管理县、约谈问责须为省级以上；市级不计。",
+        event_clauses_item(params),
         "违法占用耕地比例使用省厅耕地数据；申报县缺少耕地数据为“材料不全”，不视为通过。",
         "无效推荐（他市县、未申报县、开发区）不占名额；同一县重复推荐按第一次计。",
         "只有名额内、未被否决的县参与评分；其他县的评分不计并提示。",

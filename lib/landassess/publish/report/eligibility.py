@@ -7,9 +7,10 @@ from fractions import Fraction
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.params import REQUIREMENT_ZH, event_clauses, veto_clauses, veto_descriptions, veto_labels
 from landassess.publish.report.citations import cite
 from landassess.publish.report.markup import HTMLFragment, _name, _num, _pct, _section, _share_pct, _table
-from landassess.vocabulary import EVENT_VETO_TYPES, LEVEL_ZH, VETO_CLAUSE, VETO_ZH
+from landassess.vocabulary import LEVEL_ZH
 
 # --------------------------------------------------------------------------- 3 一票否决
 
@@ -18,19 +19,20 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
     """Every vetoed county with rule, clause and evidence; events and land figures that did not count."""
     rows = []
     events = a.veto_events
+    described, clause_of, labels = veto_descriptions(a.params), veto_clauses(a.params), veto_labels(a.params)
     for r in events[events["counts"]].itertuples():
-        rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH[r.type],
-                     "条款": VETO_CLAUSE[r.type], "证据": _event_evidence(r, cite(a, r, "type"))})
+        rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": described[r.type],
+                     "条款": clause_of[r.type], "证据": _event_evidence(r, labels[r.type], cite(a, r, "type"))})
     for r in a.land.itertuples():
         evidence = (f"违法占用耕地 {_num(r.illegal_cultivated_area)} {r.area_unit}（{_num(r.illegal_mu, 4)} 亩）÷ "
                     f"新增建设用地占用耕地 {_num(r.construction_cultivated_area)} {r.area_unit}（{_num(r.construction_mu, 4)} 亩）"
                     f" = {_pct(r.ratio)}；来源：" + (f"{r.source}（{cite(a, r)}）" if r.source else cite(a, r)))
         if r.is_ratio_veto:
-            rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH["cultivated_ratio"],
-                         "条款": VETO_CLAUSE["cultivated_ratio"], "证据": evidence + f"，≥ {_pct(Fraction(a.params.vetoes.cultivated_ratio_threshold))}（精确小数比较）"})
+            rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": described["cultivated_ratio"],
+                         "条款": clause_of["cultivated_ratio"], "证据": evidence + f"，≥ {_pct(Fraction(a.params.vetoes.cultivated_ratio_threshold))}（精确小数比较）"})
         if r.is_area_veto:
-            rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": VETO_ZH["cultivated_area"],
-                         "条款": VETO_CLAUSE["cultivated_area"], "证据": f"违法占用耕地 {_num(r.illegal_mu, 4)} 亩 ≥ "
+            rows.append({"县级代码": r.code, "县（市、区）": _name(a, r.code), "否决情形": described["cultivated_area"],
+                         "条款": clause_of["cultivated_area"], "证据": f"违法占用耕地 {_num(r.illegal_mu, 4)} 亩 ≥ "
                                                 f"{a.params.vetoes.cultivated_area_threshold_mu} 亩；{evidence}"})
     vetoed = pd.DataFrame(rows, columns=["县级代码", "县（市、区）", "否决情形", "条款", "证据"]).sort_values(
         ["县级代码", "条款"], kind="stable")
@@ -39,7 +41,7 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
     not_counted = events[~events["counts"]]
     nc = pd.DataFrame({
         "县级代码": not_counted["code"], "县（市、区）": not_counted["code"].map(a.divisions.name_of()),
-        "类型": not_counted["type"].map(EVENT_VETO_TYPES), "日期": not_counted["date"].map(lambda x: x.isoformat()),
+        "类型": not_counted["type"].map(labels), "日期": not_counted["date"].map(lambda x: x.isoformat()),
         "层级": not_counted["authority_level"].map(LEVEL_ZH), "是否查实": not_counted["verified"].map({True: "是", False: "否"}),
         "文号或出处": not_counted["reference"], "说明": not_counted["description"], "未计入原因": not_counted["reason"],
     })
@@ -57,6 +59,7 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
         f'<p class="la-note">七(一)：有下列情形之一的地区，不得申报。比例 = 违法占用耕地面积 ÷ 新增建设用地占用耕地总面积，'
         f'≥ {_pct(Fraction(t.cultivated_ratio_threshold))}（含）否决；面积 ≥ {t.cultivated_area_threshold_mu} 亩（含）否决；'
         f'1 公顷 = {t.hectare_to_mu} 亩；按书写的小数精确比较。只计评估年度内（{a.year}-01-01 至 {a.year}-12-31）的事项。</p>'
+        f"<h3>本年度的否决事项条款</h3>{_table(clauses_table(a.params))}"
         f"<h3>被否决的县及证据</h3>{_table(vetoed, empty='本年度无一票否决。')}"
         f"<h3>未计入的否决事项（提请关注）</h3>{_table(nc, empty='无。')}"
         f"<h3>耕地数据（省厅口径）</h3>{_table(land_frame)}"
@@ -64,8 +67,18 @@ def vetoes_section(a: Assessment) -> HTMLFragment:
     return _section("vetoes", "三、一票否决", markup, a)
 
 
-def _event_evidence(r, citation: str) -> str:
-    parts = [f"{EVENT_VETO_TYPES[r.type]}，{r.date.isoformat()}，{LEVEL_ZH.get(r.authority_level, r.authority_level)}"]
+def clauses_table(params) -> pd.DataFrame:
+    """The year's event clauses (SPEC 8.7) as the parameters declare them, in force or not."""
+    return pd.DataFrame([{
+        "类型": c.label, "条款": c.clause, "情形": c.description,
+        "计入的层级": "、".join(w + "级" for w in c.levels) if c.levels is not None else "不限",
+        "须填写": "、".join(REQUIREMENT_ZH[x] for x in c.requires) or "—",
+        "本年度执行": "是" if c.in_force else "否（不计）",
+    } for c in event_clauses(params).values()], columns=["类型", "条款", "情形", "计入的层级", "须填写", "本年度执行"])
+
+
+def _event_evidence(r, label: str, citation: str) -> str:
+    parts = [f"{label}，{r.date.isoformat()}，{LEVEL_ZH.get(r.authority_level, r.authority_level)}"]
     if r.verified is not None:
         parts.append("已查实" if r.verified else "未查实")
     if r.reference:

@@ -7,20 +7,18 @@ from decimal import Decimal
 import pandas as pd
 
 from landassess.assessment import Assessment
+from landassess.params import veto_clauses, veto_descriptions, veto_labels
 from landassess.publish.report.citations import cite
 from landassess.publish.report.markup import HTMLFragment, _e, _num, _pct, _section, _table, with_names
 from landassess.publish.report.privacy import shareable_problems, shareable_value_and_message
 from landassess.vocabulary import (
     DECISIONS,
     ERROR,
-    EVENT_VETO_TYPES,
     NOTICE,
     SEVERITY_ZH,
     STATUS_ZH,
     TABLE_ZH,
     TIER_ZH,
-    VETO_CLAUSE,
-    VETO_ZH,
 )
 
 
@@ -107,11 +105,12 @@ def county_ledger(a: Assessment, code: str, index: LedgerIndex | None = None) ->
                                    + ("构成否决" if r.is_ratio_veto or r.is_area_veto else "未达否决线")))
     events = index.events.get(code, [])
     for r in events:
-        steps.append(("否决检查·事项", f"{EVENT_VETO_TYPES[r.type]}（{r.date.isoformat()}）：{r.reason}（{cite(a, r, 'type')}）"))
+        steps.append(("否决检查·事项", f"{veto_labels(a.params)[r.type]}（{r.date.isoformat()}）：{r.reason}（{cite(a, r, 'type')}）"))
     if not events:
         steps.append(("否决检查·事项", "无记录的否决事项"))
     if c["vetoes"]:
-        steps.append(("一票否决", "、".join(f"{VETO_ZH[v]}（{VETO_CLAUSE[v]}）" for v in c["vetoes"].split(";"))))
+        described, clause_of = veto_descriptions(a.params), veto_clauses(a.params)
+        steps.append(("一票否决", "、".join(f"{described[v]}（{clause_of[v]}）" for v in c["vetoes"].split(";"))))
     recs = index.recommendations.get(code, [])
     steps.append(("推荐与名额", "；".join(f"{r.city} 第{r.order}顺位：{r.reason}（{cite(a, r, 'code')}）" for r in recs)
                   or "所在设区市未推荐"))

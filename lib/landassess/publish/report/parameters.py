@@ -72,12 +72,16 @@ def parameter_sources(a: Assessment, entries: list[dict[str, str]]) -> dict[str,
     return value_sources(layers)
 
 
+_WHOLE = ("vetoes.event_clauses",)
+"""Groups shown as one value (the clauses: the report's section 三 lists each in full)."""
+
+
 def _leaves(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
     """Dotted key → value for every value of the parameters (a list is one value; ``source`` left out)."""
     out: dict[str, Any] = {}
     for key, value in data.items():
         dotted = f"{prefix}.{key}" if prefix else key
-        if isinstance(value, dict):
+        if isinstance(value, dict) and dotted not in _WHOLE:
             out |= _leaves(value, dotted)
         elif key != "source":
             out[dotted] = value
@@ -98,6 +102,9 @@ def value_zh(key: str, value: Any, a: Assessment) -> str:
         return f"{value} 亩"
     if key == "vetoes.hectare_to_mu":
         return f"1 公顷 = {value} 亩"
+    if key == "vetoes.event_clauses":
+        return "；".join(f"{c['label']}（{c['clause']}）" + ("" if c["in_force"] else "，本年度不执行")
+                        for c in value.values()) + "（明细见“三、一票否决”）"
     if key.startswith("deadlines."):
         month, day = (int(x) for x in value.split("-"))
         return f"{a.year + 1}年{month}月{day}日（{value}）"

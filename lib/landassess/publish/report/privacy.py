@@ -13,7 +13,8 @@ import re
 import pandas as pd
 
 from landassess.assessment import Assessment
-from landassess.vocabulary import DECISIONS, SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH, VETO_ZH
+from landassess.params import veto_descriptions
+from landassess.vocabulary import DECISIONS, SEVERITY_ZH, STATUS_ZH, TABLE_ZH, TIER_ZH
 
 # The last line of defence (SPEC 4: contact details never appear in a shared report): anything
 # shaped like a Chinese mobile or landline number is masked in every fragment. Runs of 24 or more
@@ -70,7 +71,7 @@ def personal_values(a: Assessment) -> tuple[str, ...]:
         return ()
     vocabulary = [*a.divisions.name_of().values(), *a.divisions.cities, *STATUS_ZH.values(),
                   *TIER_ZH.values(), *DECISIONS.values(), *TABLE_ZH.values(), *SEVERITY_ZH.values(),
-                  *VETO_ZH.values(), *_PROTECTED_WORDS]
+                  *veto_descriptions(a.params).values(), *_PROTECTED_WORDS]
     found: set[str] = set()
     for column in ("contact", "phone"):
         if column not in table:
