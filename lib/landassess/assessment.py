@@ -198,8 +198,9 @@ def _assess_year(inputs: YearInputs, params: Params, divisions: Divisions, cache
     draw = verification.draw_spot_checks(pool, params.spot_check.seed, params.spot_check.count)
     # SPEC 3.5/7.3: an outcome takes a title away; for a unit without one it is a notice only.
     titled = set(ranked.loc[ranked["tier"].isin(["model", "advanced"]) & ~ranked["is_tie_pending"], "code"])
-    outcomes, outcome_problems = verification.disqualifying_outcomes(
-        tables["verification"], set(ranked["code"]), titled)
+    outcomes, outcome_problems = _stage(  # the same rows for every variant that ranks and titles the same units
+        cache, ("outcomes", pin["verification"], frozenset(ranked["code"]), frozenset(titled)),
+        lambda: verification.disqualifying_outcomes(tables["verification"], set(ranked["code"]), titled))
     problems += outcome_problems
 
     problems += _stage(cache, ("notices", veto_key, recommendation_key, bonus_key),

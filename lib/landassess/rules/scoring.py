@@ -16,6 +16,7 @@ equal). With every weight 1 nothing changes.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,6 +28,7 @@ import pandas as pd
 from landassess.params import Rubric, Scoring
 
 
+@functools.lru_cache(maxsize=65536)  # pure, and what-if and robustness round the same values for every variant
 def round_half_up(value: Fraction | Decimal | int, decimals: int = 2) -> Decimal:
     """Round half away from zero to ``decimals`` places, exactly (2.345 → 2.35, -2.345 → -2.35)."""
     exact = Fraction(value)
@@ -111,8 +113,9 @@ def county_totals(stats: pd.DataFrame, codes: list[str], rubric: Rubric) -> pd.D
         means = by_code[code]
         missing = [c for c in criterion_ids if c not in means]
         row: dict[str, object] = {"code": code, "missing": missing, "is_complete": not missing}
-        subtotals = {dimension: sum((m for c, m in means.items() if dimension_of[c] == dimension), Fraction(0))
-                     for dimension in dimension_ids}
+        subtotals = dict.fromkeys(dimension_ids, Fraction(0))
+        for criterion, mean in means.items():  # one pass (exact: the order of the sums does not matter)
+            subtotals[dimension_of[criterion]] += mean
         row["base"] = sum((weights[d] * x for d, x in subtotals.items()), Fraction(0)) if not missing else None
         for dimension in dimension_ids:
             row[dimension] = subtotals[dimension] if not missing else None

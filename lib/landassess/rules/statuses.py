@@ -11,6 +11,7 @@ import functools
 from decimal import Decimal
 from fractions import Fraction
 
+import numpy as np
 import pandas as pd
 
 from landassess.divisions import Divisions
@@ -88,8 +89,14 @@ def county_table(divisions: Divisions, declared: set[str], veto_ids: dict[str, l
         "is_ranked": [c in is_ranked for c in codes],
         "ratio": code_series.map(ratio_of),
     }
-    for column in _RANKED_COLUMNS:  # through map: the same dtypes as the ranked table's, NaN where unranked
-        columns[column] = code_series.map(ranked_by_code[column]) if column in ranked_by_code else None
+    position = {code: i for i, code in enumerate(ranked_by_code.index)}
+    where = [position.get(c) for c in codes]
+    for column in _RANKED_COLUMNS:  # as ``Series.map`` would give them: NaN where unranked, dtypes inferred
+        if column in ranked_by_code:
+            values = ranked_by_code[column].tolist()
+            columns[column] = pd.Series([values[i] if i is not None else np.nan for i in where], index=index)
+        else:
+            columns[column] = None
     columns["rank"] = columns["rank"].astype("Int64") if columns["rank"] is not None else pd.Series(
         [pd.NA] * len(codes), index=index, dtype="Int64")
     for name, exact in (("base_score", "base_exact"), ("bonus", "bonus_exact"), ("total", "total_exact")):

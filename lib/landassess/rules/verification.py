@@ -36,6 +36,11 @@ def draw_spot_checks(pool: list[str], seed: str | None, count: int) -> pd.DataFr
     })
 
 
+def _records(frame: pd.DataFrame):
+    """``frame.itertuples()``, or nothing for an empty frame (pandas builds a namedtuple class even then)."""
+    return frame.itertuples() if len(frame) else ()
+
+
 def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
                     tiers: Tiers) -> tuple[pd.DataFrame, pd.DataFrame, list[Problem]]:
     """Apply committee decisions to ranked units; returns (ranked, decisions judged, problems).
@@ -54,7 +59,7 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
     ranked_codes = set(ranked["code"])
     quotas = {"model": tiers.model.quota, "advanced": tiers.advanced.quota}
     applicable = judged[judged["code"].isin(ranked_codes)]
-    for record in judged[~judged["code"].isin(ranked_codes)].itertuples():
+    for record in _records(judged[~judged["code"].isin(ranked_codes)]):
         judged.loc[record.Index, "note"] = "该县未进入排名，决定不适用"
         problems.append(Problem(ERROR, "decisions", "评审决定针对的县未进入排名，决定不适用", file=record.file,
                                 sheet=record.sheet, row=int(record.row), column="县级代码", value=record.code,
@@ -63,7 +68,7 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
     tiers = dict(zip(ranked["code"], ranked["tier"], strict=True))
     pending = set(ranked.loc[ranked["is_tie_pending"], "code"])
     proposed = dict(tiers)
-    for record in applicable.itertuples():
+    for record in _records(applicable):
         proposed[record.code] = DECISION_TIER[record.decision]
     settled_pending = pending & set(applicable["code"])
     refused: set[int] = set()
@@ -74,7 +79,7 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
             holders = [c for c, t in proposed.items() if t == tier]
             if len(holders) <= quota:
                 continue
-            into_tier = [r for r in applicable.itertuples() if r.Index not in refused
+            into_tier = [r for r in _records(applicable) if r.Index not in refused
                          and DECISION_TIER[r.decision] != tiers[r.code] and tier in (DECISION_TIER[r.decision], tiers[r.code])]
             for record in into_tier:
                 refused.add(record.Index)
@@ -87,7 +92,7 @@ def apply_decisions(ranked: pd.DataFrame, decisions: pd.DataFrame,
                     reason="decision.over_quota"))
                 proposed[record.code] = tiers[record.code]
                 settled_pending.discard(record.code)
-    for record in applicable.itertuples():
+    for record in _records(applicable):
         if judged.loc[record.Index, "note"]:
             continue
         judged.loc[record.Index, ["is_applied", "note"]] = [True, "已采用"]
