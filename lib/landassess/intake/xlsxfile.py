@@ -42,6 +42,9 @@ MAX_XLSX_CELLS = 1_500_000
 """Cells (``<c>``), rows and shared strings of all sheets: openpyxl needs about 450 bytes a cell."""
 _XML_TAGS = re.compile(rb"<(?:[\w.-]+:)?(c|row|si|f|mergeCell)[\s/>]|<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 _MERGE_REF = re.compile(rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=\"\$?([A-Z]{1,3})\$?(\d{1,7})(?::\$?([A-Z]{1,3})\$?(\d{1,7}))?\"")
+_CELL_BODY = re.compile(rb"<(?:[\w.-]+:)?c\b[^>]*?(?:/>|>(.*?)</(?:[\w.-]+:)?c>)", re.DOTALL)
+_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+_SAVED_VALUE = re.compile(rb"<(?:[\w.-]+:)?v>[^<]")
 _BOMB_EXPECTED = "正常的 Excel 工作簿（请在 Excel 中打开后另存为新的 .xlsx，或另存为 CSV）"
 
 
@@ -212,11 +215,26 @@ def load_guarded(path: Path) -> GuardedWorkbook:
     scan = _scan_xlsx(path)
     try:
         workbook = _load_workbook(path, data_only=True)
-        formulas = _load_workbook(path, data_only=False) if scan.formulas else None
+        # The formulas are loaded (a second parse) only when a formula cell has no saved value: the
+        # only formulas the readers report; Excel and WPS save a value with every formula they compute.
+        formulas = _load_workbook(path, data_only=False) if scan.formulas and _formula_without_value(path) else None
     except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
         raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED,
                         reason="file.damaged") from error
     return GuardedWorkbook(workbook, formulas)
+
+
+def _formula_without_value(path: Path) -> bool:
+    """Whether a sheet of the (already guarded) workbook holds a formula cell with no saved value, or an empty one."""
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if not info.filename.startswith("xl/worksheets/") or not info.filename.lower().endswith(".xml"):
+                continue
+            for cell in _CELL_BODY.finditer(archive.read(info)):
+                body = cell.group(1)
+                if body and _FORMULA_TAG.search(body) and not _SAVED_VALUE.search(body):
+                    return True
+    return False
 
 
 def formula_text(value: Any) -> str | None:
