@@ -160,20 +160,27 @@ def _kernel_mib(process: subprocess.Popen) -> list[float]:
     return found
 
 
+def _time_to_page(chromium, command: list[str], base: Path, log: str, env: dict[str, str], url: str,
+                  done: str) -> float:
+    """Seconds from starting ``command`` (a server in ``base/lab``) until ``done`` holds on ``url``; the server stopped."""
+    started = time.perf_counter()
+    process = _start(command, base / "lab", base / log, env)
+    try:
+        page = chromium.new_page()
+        _goto_until(page, url, lambda: page.wait_for_function(done, timeout=TIMEOUT * 1000, polling=50))
+        elapsed = time.perf_counter() - started
+        page.close()
+        return elapsed
+    finally:
+        _stop(process)
+
+
 def _voila_once(chromium, base: Path, env: dict[str, str], timing: AppTiming) -> None:
     port, token = _free_port(), "benchmark" + str(os.getpid())
     command = [sys.executable, "-m", "voila", str(base / "lab" / "empty.ipynb"), "--no-browser",
                "--Voila.ip=127.0.0.1", f"--port={port}", "--Voila.port_retries=0", f"--token={token}"]
-    started = time.perf_counter()
-    process = _start(command, base / "lab", base / "voila.log", env)
-    try:
-        page = chromium.new_page()
-        url = f"http://127.0.0.1:{port}/?token={token}"
-        _goto_until(page, url, lambda: page.wait_for_function(VOILA_DONE, timeout=TIMEOUT * 1000, polling=50))
-        timing.voila.append(time.perf_counter() - started)
-        page.close()
-    finally:
-        _stop(process)
+    timing.voila.append(_time_to_page(chromium, command, base, "voila.log", env,
+                                      f"http://127.0.0.1:{port}/?token={token}", VOILA_DONE))
 
 
 def _lab_once(chromium, base: Path, env: dict[str, str], timing: AppTiming) -> None:
@@ -189,16 +196,8 @@ def _lab_once(chromium, base: Path, env: dict[str, str], timing: AppTiming) -> N
                f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={base / 'workspaces'}"]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    started = time.perf_counter()
-    process = _start(command, base / "lab", base / "lab.log", env)
-    try:
-        page = chromium.new_page()
-        url = f"http://127.0.0.1:{port}/lab/tree/empty.ipynb?token={token}"
-        _goto_until(page, url, lambda: page.wait_for_function(KERNEL_IDLE, timeout=TIMEOUT * 1000, polling=50))
-        timing.lab.append(time.perf_counter() - started)
-        page.close()
-    finally:
-        _stop(process)
+    timing.lab.append(_time_to_page(chromium, command, base, "lab.log", env,
+                                    f"http://127.0.0.1:{port}/lab/tree/empty.ipynb?token={token}", KERNEL_IDLE))
 
 
 def _whatif_python(timing: AppTiming) -> None:

@@ -227,3 +227,23 @@ def compare_results(previous: pd.DataFrame, current: pd.DataFrame) -> pd.DataFra
             rows.append({"code": code, "field": field, "before": b, "after": a})
     return pd.DataFrame(rows, columns=["code", "field", "before", "after"]).sort_values(
         ["code", "field"], ignore_index=True)
+
+
+CHANGED_FIELD_ZH = {"status": "状态", "rank": "名次", "tier": "拟评定称号"}
+
+
+def changes_table(changes: pd.DataFrame, names: dict[str, str], previous_version: str) -> pd.DataFrame:
+    """:func:`compare_results`' rows for people: county, field and both values in Chinese (report and app)."""
+    def shown(field: str, value: str) -> str:
+        if field == "status":
+            return STATUS_ZH.get(value, value)
+        if field == "tier":
+            return TIER_ZH.get(value, value or "—")
+        return value or "—"
+
+    return pd.DataFrame({
+        "县级代码": changes["code"], "县（市、区）": changes["code"].map(names),
+        "项目": changes["field"].map(CHANGED_FIELD_ZH),
+        f"原结果（{previous_version}）": [shown(f, v) for f, v in zip(changes["field"], changes["before"], strict=True)],
+        "本次结果": [shown(f, v) for f, v in zip(changes["field"], changes["after"], strict=True)],
+    })

@@ -169,9 +169,12 @@ def prepare(data_root: Path, out_root: Path, year: int | None, params: ParamsFil
             raise UsageError(f"参数文件不存在：{path}")
     files = tuple(absolute(path) for path in override_files(params))
     department = absolute(department) if department is not None else None
-    # An invalid parameter file: exit 3 now, not an error page later (every year the app may show).
-    for shown in ([year] if year is not None else _years(data_root)) or [None]:
-        load_params(shown or 2024, [*(department_files(shown, department) if department and shown else []), *files])
+    # An invalid parameter file: exit 3 now, not an error page later (every year the app may show;
+    # with none laid out yet, the --params files for the year 建立年度 would offer first).
+    from landassess.clock import china_today
+
+    for shown in ([year] if year is not None else _years(data_root)) or [china_today().year]:
+        load_params(shown, [*(department_files(shown, department) if department else []), *files])
     if out_root == data_root or data_root in out_root.parents or out_root in data_root.parents:
         raise UsageError(f"输出根文件夹 {out_root} 不能与输入根文件夹 {data_root} 重合或互相包含")
     plan = AppPlan(data_root, out_root, year, files, department, _port(port), secrets.token_urlsafe(24), workdir,

@@ -166,20 +166,12 @@ def write_documents(year: int, out: str | os.PathLike[str], params_file: ParamsF
 
 def _keep_edited_drafts(out: Path, manifest: dict, outputs: dict, names: list[str]) -> list[tuple[str, str]]:
     """Drafts edited by hand since they were written: their kept names, recorded in ``manifest`` (SPEC 8.4)."""
-    from landassess.clock import china_now
-    from landassess.run.handedits import KEY, edited_outputs, kept_name
+    from landassess.run.handedits import KEY, plan_kept
 
-    stamp, taken = china_now().strftime("%Y%m%d%H%M"), set(os.listdir(out))
-    kept = []
-    for name in (n for n in edited_outputs(out, manifest) if n in names):
-        kept_as = kept_name(name, stamp, taken)
-        taken.add(kept_as)
-        digest = sha256_file(out / name)
-        manifest.setdefault(KEY, []).append({"file": kept_as, "was": name, "sha256": digest,
-                                             "found_at": china_now().isoformat(timespec="seconds")})
-        outputs[kept_as] = digest
-        kept.append((name, kept_as))
-    return kept
+    records = plan_kept(out, manifest, set(os.listdir(out)), set(names))
+    manifest.setdefault(KEY, []).extend(records)
+    outputs.update({entry["file"]: entry["sha256"] for entry in records})
+    return [(entry["was"], entry["file"]) for entry in records]
 
 
 def _issued_record(out: Path) -> dict | None:

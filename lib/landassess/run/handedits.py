@@ -45,12 +45,31 @@ def edited_outputs(folder: Path, manifest: dict) -> list[str]:
     return edited
 
 
+def plan_kept(folder: Path, manifest: dict, taken: set[str], names: set[str] | None = None) -> list[dict]:
+    """One record per hand-edited output of ``folder`` (among ``names``, when given): its kept name and hash.
+
+    Records are ``{"file": kept name, "was": output, "sha256", "found_at"}`` (Beijing time); each kept
+    name is added to ``taken``. The caller copies or renames the files.
+    """
+    from landassess.clock import china_now
+
+    now = china_now()
+    stamp, found_at = now.strftime("%Y%m%d%H%M"), now.isoformat(timespec="seconds")
+    records = []
+    for name in edited_outputs(Path(folder), manifest):
+        if names is not None and name not in names:
+            continue
+        kept = kept_name(name, stamp, taken)
+        taken.add(kept)
+        records.append({"file": kept, "was": name, "sha256": sha256_file(Path(folder) / name), "found_at": found_at})
+    return records
+
+
 def keep_hand_edits(old: Path, new: Path) -> list[str]:
     """Copy ``old``'s hand-edited outputs into ``new`` under kept names, carry earlier ones; return the new names.
 
     ``new`` is the staging folder whose manifest is complete; its manifest gets the records.
     """
-    from landassess.clock import china_now
     from landassess.publish.provenance import manifest_text
     from landassess.run.ownership import read_manifest
 
@@ -59,16 +78,10 @@ def keep_hand_edits(old: Path, new: Path) -> list[str]:
                and (Path(old) / str(entry.get("file", ""))).is_file()]
     for entry in records:  # earlier kept copies come along
         shutil.copy2(Path(old) / entry["file"], Path(new) / entry["file"])
-    stamp = china_now().strftime("%Y%m%d%H%M")
-    taken = set(os.listdir(new)) | set(os.listdir(old))
-    added = []
-    for name in edited_outputs(Path(old), old_manifest):
-        kept = kept_name(name, stamp, taken)
-        taken.add(kept)
-        shutil.copy2(Path(old) / name, Path(new) / kept)
-        records.append({"file": kept, "was": name, "sha256": sha256_file(Path(new) / kept),
-                        "found_at": china_now().isoformat(timespec="seconds")})
-        added.append(kept)
+    added = plan_kept(Path(old), old_manifest, set(os.listdir(new)) | set(os.listdir(old)))
+    for entry in added:
+        shutil.copy2(Path(old) / entry["was"], Path(new) / entry["file"])
+    records += added
     if records:
         path = Path(new) / "manifest.json"
         manifest = json.loads(path.read_text(encoding="utf-8"))
@@ -77,7 +90,7 @@ def keep_hand_edits(old: Path, new: Path) -> list[str]:
         outputs.update({entry["file"]: entry["sha256"] for entry in records})
         manifest["outputs"] = dict(sorted(outputs.items()))
         path.write_text(manifest_text(manifest), encoding="utf-8")
-    return added
+    return [entry["file"] for entry in added]
 
 
 def kept_message(names: list[str], folder: Path) -> str:

@@ -169,7 +169,7 @@ def draft_documents(folders: YearFolders) -> str:
     drafted = write_documents(folders.year, folders.out, folders.params)
     notes = "".join(f"<p>{html.escape(note)}</p>" for note in drafted.notes)
     issued = folders.out / "公示"
-    kept = [p for p in sorted(issued.iterdir())] if issued.is_dir() and not drafted.written else []
+    kept = sorted(issued.iterdir()) if issued.is_dir() and not drafted.written else []
     if drafted.written:
         return notes + _written(folders, drafted.written)
     return notes + "<p>没有需要起草的文稿。</p>" + (_written(folders, kept) if kept else "")
@@ -189,31 +189,25 @@ def finalize(folders: YearFolders) -> str:
 
 
 def changes_html(folders: YearFolders) -> str:
-    """After 重新发布: what changed against the version it replaced (status, rank, title per county)."""
+    """After 重新发布: what changed against the version it replaced (the report's 版本变更 table)."""
     from landassess.divisions import load_divisions
     from landassess.params import load_params
-    from landassess.publish.outputs import compare_results
+    from landassess.publish.outputs import changes_table, compare_results
+    from landassess.publish.report import _table
     from landassess.run.versions import VERSIONS_DIR, version_count
-    from landassess.vocabulary import STATUS_ZH, TIER_ZH
 
     count = version_count(folders.out)
     if not count:
         return ""
     label = f"v{count}"
-    read = lambda p: pd.read_csv(p, dtype=str, keep_default_na=False, encoding="utf-8-sig")  # noqa: E731
+
+    def read(path: Path) -> pd.DataFrame:
+        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+
     changes = compare_results(read(folders.out / VERSIONS_DIR / label / "results.csv"), read(folders.out / "results.csv"))
-    if not len(changes):
-        return f"<p>与原定稿结果（{label}）相比，状态、名次和称号均无变化。</p>"
     names = load_divisions(load_params(folders.year, folders.params).divisions.file).name_of()
-    fields = {"status": "状态", "rank": "名次", "tier": "称号"}
-    shown = {"status": STATUS_ZH, "tier": TIER_ZH}
-    rows = "".join(
-        f"<tr><td>{html.escape(names.get(r.code, r.code))}</td><td>{fields.get(r.field, r.field)}</td>"
-        f"<td>{html.escape(shown.get(r.field, {}).get(r.before, r.before) or '—')}</td>"
-        f"<td>{html.escape(shown.get(r.field, {}).get(r.after, r.after) or '—')}</td></tr>"
-        for r in changes.itertuples())
-    return (f"<p>与原定稿结果（{label}，保存在 versions/{label}/）相比的变化：</p><table class='la-table'><thead><tr>"
-            f"<th>县（市、区）</th><th>项目</th><th>原结果</th><th>本次结果</th></tr></thead><tbody>{rows}</tbody></table>")
+    return (f"<p>与原定稿结果（{label}，保存在 versions/{label}/）相比：</p>"
+            + _table(changes_table(changes, names, label), empty=f"与原定稿结果（{label}）相比，状态、名次和称号均无变化。"))
 
 
 def validation_html(report: str) -> str:

@@ -132,25 +132,10 @@ def changes_section(a: Assessment, previous_results: str, previous_version: str,
         return HTMLFragment("")
     from pathlib import Path
 
-    from landassess.publish.outputs import compare_results
+    from landassess.publish.outputs import changes_table, compare_results
 
     previous = pd.read_csv(Path(previous_results), dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    changes = compare_results(previous, a.results())
-    labels = {"status": "状态", "rank": "名次", "tier": "拟评定称号"}
-
-    def show(field: str, value: str) -> str:
-        if field == "status":
-            return STATUS_ZH.get(value, value)
-        if field == "tier":
-            return TIER_ZH.get(value, value or "—")
-        return value or "—"
-
-    frame = pd.DataFrame({
-        "县级代码": changes["code"], "县（市、区）": changes["code"].map(a.divisions.name_of()),
-        "项目": changes["field"].map(labels),
-        f"原结果（{previous_version}）": [show(f, v) for f, v in zip(changes["field"], changes["before"], strict=True)],
-        "本次结果": [show(f, v) for f, v in zip(changes["field"], changes["after"], strict=True)],
-    })
+    frame = changes_table(compare_results(previous, a.results()), a.divisions.name_of(), previous_version)
     why = f"重新出具的原因：{_e(reason.strip().rstrip('。.'))}" if reason.strip() else "重新出具时未说明原因（landassess run --force --reason）"
     markup = (f'<div class="la-banner">本报告为重新出具的结果，原定稿结果保存为 {_e(previous_version)}。{why}。</div>'
               + _table(frame, empty="与原定稿结果相比，状态、名次和称号均无变化。"))
