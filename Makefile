@@ -70,15 +70,17 @@ $(UV):
 	$(UV_VENV)/bin/python -m pip install --quiet uv
 
 lock: $(UV)
-	$(UV) pip compile pyproject.toml --extra test --extra dev --universal --generate-hashes \
-		--python-version 3.11 --custom-compile-command "make lock" -o requirements-test.lock
+	$(UV) pip compile pyproject.toml --extra lab --extra test --extra dev --universal --generate-hashes \
+		--python-version 3.11 --custom-compile-command "make lock" -c constraints.txt -o requirements-test.lock
 	$(UV) pip compile pyproject.toml --universal --generate-hashes --python-version 3.11 \
 		--custom-compile-command "make lock" -c requirements-test.lock -o requirements.lock
+	$(UV) pip compile pyproject.toml --extra lab --universal --generate-hashes --python-version 3.11 \
+		--custom-compile-command "make lock" -c requirements-test.lock -o requirements-lab.lock
 
 # Offline (uv cannot be installed, or PyPI is unreachable) the check says SKIPPED and passes.
 check-lock:
 	@[ -x $(UV) ] || { $(PYTHON) -m venv $(UV_VENV) && $(UV_VENV)/bin/python -m pip install --quiet uv; } || true
-	@if [ -x $(UV) ]; then $(PYTHON) scripts/check_lock.py --uv $(UV) requirements.lock requirements-test.lock; \
+	@if [ -x $(UV) ]; then $(PYTHON) scripts/check_lock.py --uv $(UV) requirements.lock requirements-lab.lock requirements-test.lock; \
 	else echo "check-lock: SKIPPED — uv could not be installed (no package index?); the locks were not checked"; fi
 
 clean:

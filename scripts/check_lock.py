@@ -1,11 +1,11 @@
 """Check that requirements.lock resolves to binary wheels on every supported platform and Python (issue 21).
 
-For Windows x64, Linux x64 and macOS on Apple silicon, Python 3.11, 3.12 and 3.13:
+For Windows x64, Linux x64 and macOS (Apple silicon and Intel), Python 3.11, 3.12 and 3.13:
 ``uv pip install --dry-run --only-binary :all: --python-platform P --python-version V -r LOCK``.
 uv evaluates the lock's markers for the target platform (pip's ``--platform`` evaluates them for
-the running machine and would skip Windows-only packages such as pywinpty). Intel Macs are not
-checked: argon2-cffi-bindings 26.2.0 (under jupyter-server) has no x86_64 macOS wheel and would be
-built from source there. Needs uv and a package
+the running machine and would skip Windows-only packages such as pywinpty). Intel Macs are covered
+because ``constraints.txt`` keeps argon2-cffi-bindings (under jupyter-server) below 26, whose wheels
+leave them out. Needs uv and a package
 index; without network access it says so and exits 0 (the check is skipped, not passed).
 
     python scripts/check_lock.py [--uv PATH] [LOCK ...]
@@ -23,7 +23,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORMS = ("x86_64-pc-windows-msvc", "x86_64-unknown-linux-gnu", "aarch64-apple-darwin")
+PLATFORMS = ("x86_64-pc-windows-msvc", "x86_64-unknown-linux-gnu", "aarch64-apple-darwin", "x86_64-apple-darwin")
 PYTHONS = ("3.11", "3.12", "3.13")
 INDEX = "https://pypi.org/simple/pip/"
 

@@ -85,6 +85,27 @@ def test_an_unknown_platform_is_a_usage_error(tmp_path):
         bundle.write_bundle(tmp_path, "win_arm64", "3.12")
 
 
+def test_with_lab_the_bundle_installs_the_lab_lock(tmp_path, monkeypatch):
+    """``--with-lab``: requirements-lab.lock (JupyterLab too) goes in as the bundle's requirements.lock."""
+    chosen = []
+    monkeypatch.setattr(bundle, "download_wheels", lambda requirements, *args, **kwargs: chosen.extend(requirements))
+
+    def fake_wheel(root, into):
+        (into / "landassess-0.0.0-py3-none-any.whl").write_bytes(b"wheel")
+        return into / "landassess-0.0.0-py3-none-any.whl"
+
+    monkeypatch.setattr(bundle, "build_landassess_wheel", fake_wheel)
+    plain = bundle.write_bundle(tmp_path, "win_amd64", "3.12")
+    assert not any(r.startswith("jupyterlab==") for r in chosen)
+    chosen.clear()
+    lab = bundle.write_bundle(tmp_path, "win_amd64", "3.12", lab=True)
+    assert lab.name.endswith("-win_amd64-py3.12-lab.zip") and plain.name.endswith("-win_amd64-py3.12.zip")
+    assert any(r.startswith("jupyterlab==") for r in chosen)
+    with zipfile.ZipFile(lab) as archive:
+        inside = archive.read(f"{lab.stem}/requirements.lock").decode("utf-8")
+    assert inside == (ROOT / "requirements-lab.lock").read_text(encoding="utf-8")
+
+
 def _index_reachable() -> bool:
     try:
         with urllib.request.urlopen("https://pypi.org/simple/pip/", timeout=15):
@@ -114,16 +135,21 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(tmp_path):
             "SHA256SUMS.txt", "wheels"} <= names
     wheels = sorted(p.name for p in (folder / "wheels").glob("*.whl"))
     assert any(w.startswith("landassess-") for w in wheels) and not any(w.startswith("playwright") for w in wheels)
+    assert not any(w.startswith("jupyterlab-") for w in wheels)  # the `lab` extra: `bundle --with-lab`
     for line in (folder / "SHA256SUMS.txt").read_text(encoding="utf-8").splitlines():
         digest, path = line.split("  ", 1)
         assert hashlib.sha256((folder / path).read_bytes()).hexdigest() == digest, path
 
     target = tmp_path / "安装 位置"
     offline = {**env, "PIP_NO_INDEX": "1", "PYTHON": sys.executable, "PYTHONPATH": ""}
+    offline.pop("PYTHONDONTWRITEBYTECODE", None)  # as on an office PC: Python caches what it imports
     installed = subprocess.run(["sh", str(folder / "install.sh"), str(target)], capture_output=True, text=True,
                                env=offline, check=False, timeout=300)
     assert installed.returncode == 0, installed.stdout + installed.stderr
     assert "安装完成" in installed.stdout and (target / "start.sh").is_file()
+    # Issue 21: the default install is at most 500 MB (the fresh environment, as `du` counts it).
+    print(f"installed environment: {_megabytes(target / 'venv'):.0f} MB")
+    assert _megabytes(target / "venv") <= INSTALL_LIMIT_MB, _megabytes(target / "venv")
 
     work = tmp_path / "工作 目录"
     work.mkdir()
@@ -144,6 +170,22 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(tmp_path):
     got = pd.read_csv(tmp_path / "golden" / "results.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     expected = pd.read_csv(golden / "expected_results.csv", dtype=str, keep_default_na=False)
     pd.testing.assert_frame_equal(got, expected)
+    # Python caches the bytecode of what it imports (pip was told --no-compile): still under the limit.
+    print(f"installed environment: {_megabytes(target / 'venv'):.0f} MB")
+    assert _megabytes(target / "venv") <= INSTALL_LIMIT_MB, _megabytes(target / "venv")
+
+
+INSTALL_LIMIT_MB = 500
+
+
+def _megabytes(folder: Path) -> float:
+    """Disk space taken under ``folder`` as ``du`` counts it (allocated blocks; links not followed)."""
+    used = 0
+    for directory, _, files in os.walk(folder):
+        for name in files:
+            info = os.lstat(os.path.join(directory, name))
+            used += getattr(info, "st_blocks", 0) * 512 or info.st_size
+    return used / 1_000_000
 
 
 def _version() -> str:

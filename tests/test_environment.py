@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONDA_NAMES = {"python-tzdata": "tzdata"}  # conda-forge's tzdata is the system zone database
 
 
-def _requirements(groups: tuple[str, ...] = ("test", "dev")) -> list[Requirement]:
+def _requirements(groups: tuple[str, ...] = ("lab", "test", "dev")) -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     specs = list(project["dependencies"])
     for group in groups:
@@ -63,7 +63,7 @@ def _blocks(lock: str) -> dict[str, str]:
     return found
 
 
-@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-test.lock"])
+@pytest.mark.parametrize("lock", ["requirements.lock", "requirements-lab.lock", "requirements-test.lock"])
 def test_every_locked_package_has_hashes(lock):
     packages = _blocks(lock)
     assert len(packages) > 50  # the whole transitive set, not only the direct dependencies
@@ -80,6 +80,25 @@ def test_the_runtime_lock_is_the_test_lock_without_the_test_tools():
     assert not {"playwright", "greenlet", "pytest", "nbval", "hypothesis", "ruff"} & runtime_names
     for requirement in _requirements(groups=()):
         assert canonicalize_name(requirement.name) in runtime_names, requirement.name
+    assert not {"jupyterlab", "jupyterlab-language-pack-zh-cn"} & runtime_names  # issue 21: the `lab` extra
+
+
+def test_the_lab_lock_is_the_runtime_lock_and_jupyterlab_at_the_test_locks_pins():
+    runtime, lab, full = _blocks("requirements.lock"), _blocks("requirements-lab.lock"), _blocks("requirements-test.lock")
+    assert set(runtime) < set(lab) < set(full)
+    for line, hashes in lab.items():
+        assert full[line] == hashes, line
+    added = {canonicalize_name(re.split(r"[=; ]", line)[0]) for line in set(lab) - set(runtime)}
+    assert {"jupyterlab", "jupyterlab-language-pack-zh-cn"} <= added
+    assert not {"playwright", "pytest", "ruff"} & added
+
+
+def test_argon2_cffi_bindings_stays_below_26_for_intel_macs():
+    """26.x has no Intel-macOS wheel (constraints.txt); the locks keep the version that has one."""
+    assert "argon2-cffi-bindings<26" in (ROOT / "constraints.txt").read_text(encoding="utf-8")
+    for lock in ("requirements.lock", "requirements-test.lock"):
+        (version, _), = _locked(lock)["argon2-cffi-bindings"]
+        assert int(version.split(".")[0]) < 26, (lock, version)
 
 
 def test_the_lock_satisfies_every_range():

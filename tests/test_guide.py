@@ -157,7 +157,8 @@ def test_the_windows_section_gives_the_same_commands():
         build_parser().parse_args(args)  # SystemExit (test failure) for a command that does not exist
     assert "命令与 Linux 相同" in windows  # the cycle's commands of 第九部分 apply as they are
     install = re.findall(r"\.venv\\Scripts\\pip install ([^;\n`]*)", windows)
-    assert "-r requirements.lock" in install and "--no-deps -e ." in install
+    assert "--no-compile -r requirements.lock" in install and "--no-deps -e ." in install
+    assert "requirements-lab.lock" in windows and "--with-lab" in windows  # JupyterLab, for who wants it
 
 
 # ---------------------------------------------------------------------- running it

@@ -72,6 +72,18 @@ def test_setup_lab_leaves_the_users_overrides_json_alone_and_says_it_wins(tmp_pa
     assert user.read_bytes() == before
 
 
+def test_setup_lab_says_when_jupyterlab_is_not_installed(tmp_path, monkeypatch):
+    """The office install leaves JupyterLab out (the `lab` extra): the settings wait for it."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "jupyterlab" else real(name, *a))
+    message = labsettings.setup_lab(tmp_path)
+    assert "已写入" in message and "未安装 JupyterLab" in message and "requirements-lab.lock" in message
+    monkeypatch.undo()
+    assert "未安装" not in labsettings.setup_lab(tmp_path)  # this environment has it (make install)
+
+
 def test_settings_dir_follows_jupyterlab_dir(tmp_path, monkeypatch):
     monkeypatch.setenv("JUPYTERLAB_DIR", str(tmp_path))
     assert labsettings.settings_dir() == tmp_path.resolve() / "settings"

@@ -99,7 +99,9 @@ def test_the_powershell_block_is_the_makefiles_install_and_real_commands():
     steps = [step.split("#")[0].strip() for line in block.splitlines() for step in line.split(";")]
     steps = [step for step in steps if step]
     assert steps[0].startswith("py -3") and steps[0].endswith("-m venv .venv")
-    assert r".venv\Scripts\pip install -r requirements.lock" in steps
+    # the runtime and JupyterLab (setup-lab below), without bytecode for what is never imported (issue 21)
+    assert r".venv\Scripts\pip install --no-compile -r requirements-lab.lock" in steps
+    assert (ROOT / "requirements-lab.lock").is_file()
     assert r".venv\Scripts\pip install --no-deps -e ." in steps
     commands = [step.removeprefix(".venv\\Scripts\\landassess ").split() for step in steps
                 if step.startswith(".venv\\Scripts\\landassess ")]

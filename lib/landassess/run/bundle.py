@@ -3,11 +3,12 @@ r"""``landassess bundle``: one zip that installs landassess on an office PC with
 Run by whoever prepares the installation, on a machine that reaches a package index (or with
 ``--wheelhouse``, a folder of wheels). The zip holds, under one folder:
 
-- ``wheels/``: every wheel the runtime lock (``requirements.lock``) needs on the chosen platform
+- ``wheels/``: every wheel the runtime lock (``requirements.lock``; ``requirements-lab.lock`` with
+  ``--with-lab``: JupyterLab as well, for opening the notebooks by hand) needs on the chosen platform
   and Python — the lock's markers evaluated for that platform, not for this machine — downloaded
   with ``pip download --only-binary :all:`` and checked against the lock's hashes, plus the
   landassess wheel built from this project (the demo years ship inside it: ``landassess demo``);
-- ``requirements.lock``, ``SHA256SUMS.txt``;
+- ``requirements.lock`` (the lock this bundle installs), ``SHA256SUMS.txt``;
 - ``安装.bat`` / ``install.sh [TARGET]``: a virtual environment in TARGET (``C:\landassess`` /
   ``~/landassess``) with ``pip --no-index`` from ``wheels/`` only;
 - ``启动评估工具.bat`` / ``start.sh [工作文件夹]``: ``landassess app --root`` on the department folder;
@@ -61,13 +62,15 @@ def add_arguments(parser) -> None:
     parser.add_argument("--platform", choices=sorted(PLATFORMS), default="win_amd64",
                         help="目标电脑的系统（默认 win_amd64：Windows 10/11 64 位）")
     parser.add_argument("--python", choices=PYTHONS, default="3.12", help="目标电脑上的 Python 版本（默认 3.12）")
+    parser.add_argument("--with-lab", action="store_true",
+                        help="同时装入 JupyterLab（手工打开评估笔记本时用；约多 50 MB）。年度工作和评估工作台不需要它")
     parser.add_argument("--wheelhouse", type=Path,
                         help="从这个文件夹取 wheel 文件，不访问软件包索引（默认从 pip 配置的索引下载）")
 
 
 def command(args) -> int:
     """``landassess bundle``: write the zip, print where it is; exit code 0."""
-    zip_path = write_bundle(args.out, args.platform, args.python, args.wheelhouse)
+    zip_path = write_bundle(args.out, args.platform, args.python, args.wheelhouse, lab=args.with_lab)
     size_mb = zip_path.stat().st_size / 1e6
     print(f"已写出离线安装包：{zip_path}（{size_mb:.0f} MB）。复制到目标电脑，解压后按其中的“安装说明.txt”操作。",
           flush=True)
@@ -157,8 +160,12 @@ def build_landassess_wheel(root: Path, into: Path) -> Path:
 
 
 def write_bundle(out: Path, platform_name: str = "win_amd64", python: str = "3.12",
-                 wheelhouse: Path | None = None) -> Path:
-    """Write ``out/landassess-<version>-<platform>-py<python>.zip``; its path."""
+                 wheelhouse: Path | None = None, *, lab: bool = False) -> Path:
+    """Write ``out/landassess-<version>-<platform>-py<python>[-lab].zip``; its path.
+
+    ``lab``: install from ``requirements-lab.lock`` (the runtime and JupyterLab) instead of
+    ``requirements.lock``; inside the zip the lock is ``requirements.lock`` either way.
+    """
     from landassess import __version__
     from landassess.run.bundle_scripts import scripts
 
@@ -167,8 +174,8 @@ def write_bundle(out: Path, platform_name: str = "win_amd64", python: str = "3.1
                          f"（可选 {'、'.join(PLATFORMS)}；Python {'、'.join(PYTHONS)}）")
     platform = PLATFORMS[platform_name]
     root = project_root()
-    lock_text = (root / "requirements.lock").read_text(encoding="utf-8")
-    name = f"landassess-{__version__}-{platform.name}-py{python}"
+    lock_text = (root / ("requirements-lab.lock" if lab else "requirements.lock")).read_text(encoding="utf-8")
+    name = f"landassess-{__version__}-{platform.name}-py{python}{'-lab' if lab else ''}"
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="landassess-bundle-") as work:

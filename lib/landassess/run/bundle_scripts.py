@@ -6,7 +6,9 @@ as written, quote every path (spaces and Chinese in user folders), never use ASC
 messages (a ``)`` ends a block in cmd) and jump with ``goto`` instead of blocks. The install
 location is checked against Windows' 260-character path limit: the deepest file of the
 environment lies about 170 characters below it (JupyterLab's bundled scripts), so the location may
-have at most :data:`MAX_TARGET_CHARS` characters.
+have at most :data:`MAX_TARGET_CHARS` characters. pip runs with ``-B --no-compile``: neither pip's
+own modules nor the installed packages are compiled at install time (about 140 MB, mostly for
+modules the tool never imports); Python caches the bytecode of what it imports when it first does.
 """
 
 from __future__ import annotations
@@ -39,10 +41,10 @@ echo 第 1 步，共 3 步：建立 Python 环境 "%TARGET%\venv" ……
 py -%PYVER% -m venv "%TARGET%\venv"
 if errorlevel 1 goto failed
 echo 第 2 步，共 3 步：从安装包安装所需软件包，不需要上网，约需几分钟 ……
-"%TARGET%\venv\Scripts\python.exe" -m pip install --quiet --no-compile --no-index --find-links "%HERE%wheels" --require-hashes -r "%HERE%requirements.lock"
+"%TARGET%\venv\Scripts\python.exe" -B -m pip install --quiet --no-compile --no-index --find-links "%HERE%wheels" --require-hashes -r "%HERE%requirements.lock"
 if errorlevel 1 goto failed
 echo 第 3 步，共 3 步：安装评估工具本身 ……
-"%TARGET%\venv\Scripts\python.exe" -m pip install --quiet --no-compile --no-index --no-deps --force-reinstall "%HERE%wheels\%WHEEL%"
+"%TARGET%\venv\Scripts\python.exe" -B -m pip install --quiet --no-compile --no-index --no-deps --force-reinstall "%HERE%wheels\%WHEEL%"
 if errorlevel 1 goto failed
 "%TARGET%\venv\Scripts\landassess.exe" setup-lab >nul
 copy /y "%HERE%启动评估工具.bat" "%TARGET%\启动评估工具.bat" >nul
@@ -118,9 +120,9 @@ echo "安装位置：$TARGET"
 echo "第 1 步，共 3 步：建立 Python 环境 $TARGET/venv"
 "$PYTHON" -m venv "$TARGET/venv"
 echo "第 2 步，共 3 步：从安装包安装所需软件包（不需要上网）"
-"$TARGET/venv/bin/python" -m pip install --quiet --no-compile --no-index --find-links "$HERE/wheels" --require-hashes -r "$HERE/requirements.lock"
+"$TARGET/venv/bin/python" -B -m pip install --quiet --no-compile --no-index --find-links "$HERE/wheels" --require-hashes -r "$HERE/requirements.lock"
 echo "第 3 步，共 3 步：安装评估工具本身"
-"$TARGET/venv/bin/python" -m pip install --quiet --no-compile --no-index --no-deps --force-reinstall "$HERE/wheels/{wheel}"
+"$TARGET/venv/bin/python" -B -m pip install --quiet --no-compile --no-index --no-deps --force-reinstall "$HERE/wheels/{wheel}"
 "$TARGET/venv/bin/landassess" setup-lab >/dev/null
 cp "$HERE/start.sh" "$TARGET/start.sh"
 chmod +x "$TARGET/start.sh"

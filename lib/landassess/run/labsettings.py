@@ -13,6 +13,7 @@ did not write is never overwritten (SPEC 7.1's spirit): it is reported and left 
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
 import sys
 import tempfile
@@ -92,4 +93,7 @@ def setup_lab(prefix: str | os.PathLike[str] | None = None) -> str:
     target, changed = install_lab_settings(prefix)
     message = f"JupyterLab 默认设置（中文界面、不弹出新闻）{'已写入' if changed else '已是最新'}：{target}"
     note = user_overrides_note(prefix)
+    if importlib.util.find_spec("jupyterlab") is None:
+        note = "\n".join(filter(None, [note, "本环境未安装 JupyterLab（年度工作和评估工作台不需要它）；"
+                                              "安装后（pip install -r requirements-lab.lock）上述设置即生效。"]))
     return message + (f"\n{note}" if note else "")
