@@ -16,6 +16,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.error
 import urllib.request
 import zipfile
 from pathlib import Path
@@ -161,6 +163,7 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(tmp_path):
                            str(golden / "params.yaml"), "--as-of", "2026-03-01", "--out", str(tmp_path / "golden")]}
     running = {name: subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=offline,
                                       cwd=work) for name, command in commands.items()}
+    _the_app_serves_its_page_without_jupyterlab(target / "venv", work, offline)
     finished = {name: (process, *process.communicate(timeout=300)) for name, process in running.items()}
     for name, (process, stdout, stderr) in finished.items():
         assert process.returncode == 0, (name, stdout + stderr)
@@ -176,6 +179,35 @@ def test_the_linux_bundle_installs_offline_and_runs_the_demo(tmp_path):
 
 
 INSTALL_LIMIT_MB = 500
+
+
+def _the_app_serves_its_page_without_jupyterlab(venv: Path, work: Path, env: dict) -> None:
+    """The office install has no JupyterLab (the `lab` extra); the app (Voilà) starts and answers."""
+    from landassess.run.app import free_port
+
+    python = venv / "bin" / "python"
+    assert subprocess.run([str(python), "-c", "import jupyterlab"], capture_output=True, env=env).returncode != 0
+    app = subprocess.Popen([str(venv / "bin" / "landassess"), "app", "--no-browser", "--port", str(free_port())],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=work)
+    try:
+        url = next((m[0] for line in app.stdout if (m := re.search(r"http://127\.0\.0\.1:\d+/\?token=\S+", line))), None)
+        assert url, "the app printed no address"
+        for _ in range(240):  # the address is printed before the server listens
+            try:
+                with urllib.request.urlopen(url, timeout=120) as page:
+                    assert page.status == 200 and "voila" in page.read().decode("utf-8", "replace").lower()
+                break
+            except ConnectionRefusedError:
+                time.sleep(0.5)
+            except urllib.error.URLError as error:
+                if not isinstance(error.reason, ConnectionRefusedError):
+                    raise
+                time.sleep(0.5)
+        else:
+            raise AssertionError(f"the app never answered at {url}")
+    finally:
+        app.terminate()
+        app.wait(timeout=30)
 
 
 def _megabytes(folder: Path) -> float:
