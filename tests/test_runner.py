@@ -264,3 +264,24 @@ def test_the_early_kernel_goes_away_when_the_run_stops_before_it(tmp_path):
     assert children, "the run started no kernel"
     assert not [p for p in scratch.iterdir() if p.name.startswith("landassess-kernel-")]
     assert not [pid for pid in children if psutil.pid_exists(pid) and psutil.Process(pid).status() != "zombie"]
+
+
+@pytest.mark.slow
+def test_the_command_line_of_a_run_never_imports_pandas(tmp_path):
+    """Issue 22: the kernel assesses the year; the command line only starts it, exports and hashes.
+
+    Importing pandas (and pydantic through the parameters) in the command line as well took
+    about 0.6 s of the second core while the kernel was starting — the time a busy machine lacks.
+    """
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom landassess.cli import main\n"
+              f"code = main(['run', '--year', '2024', '--data', {str(ROOT / 'demo' / '2024')!r}, "
+              f"'--out', {str(tmp_path / 'out')!r}])\n"
+              "print('exit', code, 'heavy', sorted(m for m in ('pandas', 'numpy', 'pydantic', 'openpyxl', 'matplotlib')"
+              " if m in sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300, cwd=tmp_path,
+                          env={**os.environ, "PYTHONPATH": str(ROOT / "lib")})
+    assert proc.stdout.strip().splitlines()[-1] == "exit 0 heavy []", proc.stdout + proc.stderr
+    assert (tmp_path / "out" / "results.csv").is_file() and "完成" in proc.stdout

@@ -321,7 +321,7 @@ def _department_params(args: argparse.Namespace) -> None:
     ``batch`` hand several to their child ``run``). ``batch`` hands ``--params`` on to one ``run``
     per year, which adds that year's department files itself.
     """
-    from landassess.params import department_files
+    from landassess.paths import department_files  # not landassess.params: pydantic, YAML and pandas
 
     year = getattr(args, "year", None)
     if not hasattr(args, "params") or not isinstance(year, int) or args.command == "app":

@@ -15,13 +15,12 @@ import platform
 import subprocess
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from landassess.assessment import Assessment
-from landassess.params import params_as_dict
 from landassess.paths import params_dir, project_root, sha256_file
-from landassess.publish.summary import run_summary
-from landassess.vocabulary import STATUS_ZH
+
+if TYPE_CHECKING:
+    from landassess.assessment import Assessment
 
 GENERATOR = "landassess"
 """The manifest's ``generator``: how ``run.ownership`` recognises a folder landassess wrote."""
@@ -64,6 +63,11 @@ def git_commit(folder: Path | None = None) -> str | None:
 
 def build_manifest(a: Assessment) -> dict[str, Any]:
     """The year's provenance as plain JSON data (deterministic for the same inputs and code)."""
+    # here, not at the top: the runner's record_outputs (after the kernel) needs none of pandas
+    from landassess.params import params_as_dict
+    from landassess.publish.summary import run_summary
+    from landassess.vocabulary import STATUS_ZH
+
     return {
         "generator": GENERATOR,
         "kind": KIND,

@@ -9,10 +9,12 @@ command line.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from landassess.assessment import Assessment
-from landassess.rules.scoring import round_half_up
 from landassess.vocabulary import STATUS_ZH, STATUSES
+
+if TYPE_CHECKING:  # the command line prints a summary (format_summary) without importing pandas
+    from landassess.assessment import Assessment
 
 
 def _title_line(a: Assessment) -> Fraction | None:
@@ -31,6 +33,8 @@ def titles_at_risk(a: Assessment) -> list[dict]:
     A unit missing a criterion score has no total: it is listed when the title line could not
     be computed either way (``total`` empty), so an evaluator looks at it.
     """
+    from landassess.rules.scoring import round_half_up
+
     counties = a.counties.set_index("code")
     incomplete = counties[(counties["status"] == "incomplete") & counties["is_admitted"]
                           & (counties["vetoes"] == "")]
