@@ -271,3 +271,13 @@ def test_run_one_runs_the_year_as_its_own_landassess_process(tmp_path, monkeypat
     assert seen["command"][4:] == ["--year", "2023", "--data", str(tmp_path / "d"), "--out", str(tmp_path / "o"),
                                    "--as-of", "2026-03-01", "--params", str(tmp_path / "p.yaml")]
     assert seen["kwargs"]["stdin"] == subprocess.DEVNULL  # a year never waits for input
+
+
+def test_a_batch_runs_one_process_per_core_and_one_more_never_more_than_the_years():
+    from landassess.run.batch import default_jobs
+
+    assert default_jobs(3, cores=2) == 3  # three years on an office PC's two cores: all at once
+    assert default_jobs(10, cores=2) == 3
+    assert default_jobs(1, cores=8) == 1
+    assert default_jobs(5, cores=1) == 2
+    assert default_jobs(0, cores=4) == 1  # never zero workers

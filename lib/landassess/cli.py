@@ -114,7 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="输入根文件夹，其下每个年度一个子文件夹 <Y>/（默认 data/）")
     batch.add_argument("--params", type=Path, action="append", help="对每个年度都生效的覆盖参数 YAML 文件")
     batch.add_argument("--out-root", type=Path, default=Path("outputs"), help="输出根文件夹（默认 outputs/）")
-    batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数）")
+    batch.add_argument("--jobs", type=_jobs, default=None, help="并行进程数（默认 = CPU 核数 + 1，不超过年度数）")
     batch.add_argument("--as-of", type=_as_of, help=AS_OF_HELP + "；各年度相同")
     batch.add_argument("--pdf", action="store_true", help=PDF_HELP)
 

@@ -37,6 +37,16 @@ def _run_one(year: int, data: Path, out: Path, params: ParamsFiles,
     return year, time.perf_counter() - started, message, proc.returncode
 
 
+def default_jobs(years: int, cores: int | None = None) -> int:
+    """Processes for ``years`` years: one per core and one more, never more than the years.
+
+    A year's run waits part of the time (its kernel starting, messages between the command line
+    and the kernel), so with one process per core a core idles; one more keeps both cores of an
+    office PC busy: three years on two cores in about 0.85 of the time (issue 22).
+    """
+    return max(1, min(years, (cores or os.cpu_count() or 1) + 1))
+
+
 def run_batch(years: list[int], data_root: Path, out_root: Path, params: ParamsFiles = None,
               jobs: int | None = None, as_of: dt.date | None = None, pdf: bool = False) -> dict[int, int]:
     """Run the years in parallel with a progress bar; write ``out_root/index.html``.
@@ -52,7 +62,7 @@ def run_batch(years: list[int], data_root: Path, out_root: Path, params: ParamsF
 
     as_of = parse_as_of(as_of)
     out_root = check_owned(out_root, ROOT, protect=[Path(data_root)])
-    jobs = jobs or min(len(years), os.cpu_count() or 1)
+    jobs = jobs or default_jobs(len(years))
     failures: dict[int, str] = {}
     exit_codes: dict[int, int] = {}
     print(f"批量评估 {len(years)} 个年度（{', '.join(map(str, years))}），并行 {jobs} 个进程", flush=True)
