@@ -154,7 +154,8 @@ def _parse(reader: Any, part: str, *, data_only: bool) -> tuple[Any, dict[Cell, 
     workbook = reader.wb
     values: dict[Cell, Any] = {}
     styles: set[int] = set()
-    with reader.archive.open(part) as source:
+    archive = reader.archive  # a zip member: binary
+    with archive.open(part) as source:
         parser = WorkSheetParser(source, reader.shared_strings, data_only=data_only, epoch=workbook.epoch,
                                  date_formats=workbook._date_formats,  # noqa: SLF001
                                  timedelta_formats=workbook._timedelta_formats)  # noqa: SLF001
