@@ -38,14 +38,14 @@ def _workbook(path: Path, with_saved_value: bool) -> Path:
 def test_a_formula_without_its_value_is_parsed_for_its_formula(tmp_path):
     path = _workbook(tmp_path / "unsaved.xlsx", with_saved_value=False)
     assert _formula_without_value(path)
-    guarded = load_guarded(path)
-    assert guarded.formulas is not None
-    assert guarded.formulas.active["B1"].value == "=SUM(1,2)"
+    sheet = load_guarded(path).sheets[0]
+    assert sheet.formulas == {(1, 2): "=SUM(1,2)"}
+    assert (1, 2) not in sheet.values  # no saved value
 
 
 def test_a_formula_with_its_saved_value_needs_no_second_parse(tmp_path):
     path = _workbook(tmp_path / "saved.xlsx", with_saved_value=True)
     assert not _formula_without_value(path)
-    guarded = load_guarded(path)
-    assert guarded.formulas is None
-    assert guarded.values.active["B1"].value == 3  # the saved value is what is read
+    sheet = load_guarded(path).sheets[0]
+    assert sheet.formulas == {}
+    assert sheet.values[(1, 2)] == 3  # the saved value is what is read

@@ -12,6 +12,7 @@ value outside the input area.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,7 @@ def read_returned(path: Path, root: Path, year: int, divisions: Divisions, param
                  expected="landassess 模板填写后的 .xlsx 文件（请在 Excel 或 WPS 中打开后另存为 .xlsx 再交回）",
                  code=named, affects=bool(named))
         return returned
-    sheets = workbook_cells(guarded.values, guarded.formulas)
+    sheets = workbook_cells(guarded.sheets)
     _meta(returned, sheets)
     names = list(sheets)
     returned.form = returned.meta.get("form") or _guess_form(names)
@@ -315,7 +316,8 @@ def _read_city(returned: Returned, sheets: dict[str, SheetCells], divisions: Div
     counties = divisions.table[divisions.table["city"] == city]
     code_of = dict(zip(counties["name"], counties["code"], strict=True))
     names = divisions.table["name"]
-    anywhere = {n: c for n, c in zip(names, divisions.table["code"], strict=True) if (names == n).sum() == 1}
+    once = Counter(names)  # a name held by one county only, anywhere in the province
+    anywhere = {n: c for n, c in zip(names, divisions.table["code"], strict=True) if once[n] == 1}
     rows = []
     for record in _rows(returned, sheet, RECOMMENDATIONS, {"city": city}):
         name = record.pop("name")

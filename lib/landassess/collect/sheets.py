@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from landassess.intake.xlsxfile import formula_text
+from landassess.intake.xlsxsheets import GuardedSheet
 
 Cell = tuple[int, int]
 """(row, column), both from 1 as Excel counts."""
@@ -79,27 +79,15 @@ def cell_text(value: Any) -> str:
     return str(value).strip()
 
 
-def sheet_cells(sheet: Any, formulas_sheet: Any | None) -> SheetCells:
-    """The sparse cells of an openpyxl worksheet (``formulas_sheet``: the same sheet with its formulas)."""
-    values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
-              if cell.value is not None and cell.value != ""}
-    formulas: dict[Cell, str] = {}
-    if formulas_sheet is not None:
-        for key, cell in formulas_sheet._cells.items():  # noqa: SLF001
-            text = formula_text(cell.value)
-            if text is not None and key not in values:
-                formulas[key] = text
-    hidden_columns = {
-        position
-        for dimension in sheet.column_dimensions.values() if dimension.hidden
-        for position in range(dimension.min or 1, min(dimension.max or dimension.min or 1, 16_384) + 1)
-    } if any(d.hidden for d in sheet.column_dimensions.values()) else set()
-    hidden_rows = {index for index, dimension in sheet.row_dimensions.items() if dimension.hidden}
-    return SheetCells(sheet.title, getattr(sheet, "sheet_state", "visible") or "visible", values, formulas,
-                      hidden_rows, hidden_columns)
+def sheet_cells(sheet: GuardedSheet) -> SheetCells:
+    """The sparse cells of a guarded sheet, with its formulas saved without a value."""
+    values = {key: value for key, value in sheet.values.items() if value != ""}
+    formulas = {key: text for key, text in sheet.formulas.items() if key not in values}
+    hidden_columns = {position for low, high in sheet.hidden_columns
+                      for position in range(low or 1, min(high or low or 1, 16_384) + 1)}
+    return SheetCells(sheet.title, sheet.state or "visible", values, formulas, set(sheet.hidden_rows), hidden_columns)
 
 
-def workbook_cells(values_workbook: Any, formulas_workbook: Any | None) -> dict[str, SheetCells]:
+def workbook_cells(sheets: list[GuardedSheet]) -> dict[str, SheetCells]:
     """Every sheet of a guarded workbook, by title, in workbook order."""
-    formulas = {s.title: s for s in formulas_workbook.worksheets} if formulas_workbook is not None else {}
-    return {s.title: sheet_cells(s, formulas.get(s.title)) for s in values_workbook.worksheets}
+    return {s.title: sheet_cells(s) for s in sheets}

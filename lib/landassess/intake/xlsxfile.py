@@ -1,12 +1,15 @@
 """Reading an .xlsx workbook: the zip-bomb and size guards, hidden sheets, merged and formula cells (SPEC 4).
 
 A workbook is checked from its zip directory and streamed XML before openpyxl loads anything
-(:func:`_scan_xlsx`); then the first visible sheet is read as the user sees it: merged cells
-take their top-left value, formula cells their saved value.
+(:func:`_scan_xlsx`); its sheets are then read as plain cells (:mod:`landassess.intake.xlsxsheets`:
+openpyxl's read-only mode, or its full load for what read-only mode does not reproduce), and the
+first visible sheet is read as the user sees it: merged cells take their top-left value, formula
+cells their saved value.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 import zipfile
@@ -28,6 +31,7 @@ from landassess.intake.files import (
     _Unusable,
     column_letter,
 )
+from landassess.intake.xlsxsheets import GuardedSheet, open_read_only, read_fast, read_full
 
 MAX_XLSX_ENTRIES = 1_000
 """An .xlsx holds a dozen parts; more is not a spreadsheet someone typed (or a zip bomb)."""
@@ -164,20 +168,16 @@ def _count_tags(data: bytes, part: str, is_sheet: bool, scan: _XlsxScan) -> None
                             reason="file.too_large")
 
 
-def _formula_text(value: Any) -> str | None:
-    """The formula of a cell loaded with ``data_only=False``, or None for a plain value."""
-    if isinstance(value, str) and value.startswith("=") and len(value) > 1:
-        return value
-    text = getattr(value, "text", None)  # ArrayFormula, DataTableFormula
-    return str(text) if text is not None and not isinstance(value, str) else None
+def _load_workbook(path: Path, *, data_only: bool, read_only: bool = False) -> Any:
+    """The full load of openpyxl, or its reader in read-only mode.
 
-
-def _load_workbook(path: Path, *, data_only: bool) -> Any:
+    The one place openpyxl opens a workbook: tests make it fail to prove that a refusal came first.
+    """
     import openpyxl
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # unsupported extensions, missing default styles
-        return openpyxl.load_workbook(path, data_only=data_only)
+    if read_only:
+        return open_read_only(path, data_only=data_only)
+    return openpyxl.load_workbook(path, data_only=data_only)
 
 
 _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏（veryHidden：在 Excel 中无法直接取消隐藏）"}
@@ -185,10 +185,9 @@ _SHEET_STATES = {"hidden": "隐藏", "veryHidden": "深度隐藏（veryHidden：
 
 @dataclass
 class GuardedWorkbook:
-    """A workbook that passed the guards: its saved values and, when it has formulas, the formulas."""
+    """A workbook that passed the guards: its worksheets, in workbook order, as plain cells."""
 
-    values: Any  # openpyxl workbook loaded with data_only=True
-    formulas: Any | None  # the same loaded with data_only=False, or None when no cell has a formula
+    sheets: list[GuardedSheet]
 
 
 def load_guarded(path: Path) -> GuardedWorkbook:
@@ -213,15 +212,23 @@ def load_guarded(path: Path) -> GuardedWorkbook:
         raise _Unusable("文件不是有效的 .xlsx 工作簿（已损坏，或是改了扩展名的其他文件）", XLSX_EXPECTED,
                         reason="file.wrong_format")
     scan = _scan_xlsx(path)
-    try:
-        workbook = _load_workbook(path, data_only=True)
-        # The formulas are loaded (a second parse) only when a formula cell has no saved value: the
-        # only formulas the readers report; Excel and WPS save a value with every formula they compute.
-        formulas = _load_workbook(path, data_only=False) if scan.formulas and _formula_without_value(path) else None
-    except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
-        raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED,
-                        reason="file.damaged") from error
-    return GuardedWorkbook(workbook, formulas)
+    load = functools.partial(_load_workbook, path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unsupported extensions, missing default styles
+        try:
+            # The formulas are parsed (a second pass) only when a formula cell has no saved value: the
+            # only formulas the readers report; Excel and WPS save a value with every formula they compute.
+            with_formulas = scan.formulas and _formula_without_value(path)
+            try:
+                sheets = read_fast(load, with_formulas)
+            except Exception:  # noqa: BLE001 - the full load below says what is wrong with the file
+                sheets = None
+            if sheets is None:  # what read-only mode does not reproduce, or could not read: the full load
+                sheets = read_full(load, with_formulas)
+        except Exception as error:  # noqa: BLE001 - any failure of the parser means a damaged file
+            raise _Unusable(f"Excel 工作簿已损坏，无法打开（{type(error).__name__}）", XLSX_EXPECTED,
+                            reason="file.damaged") from error
+    return GuardedWorkbook(sheets)
 
 
 def _formula_without_value(path: Path) -> bool:
@@ -237,40 +244,30 @@ def _formula_without_value(path: Path) -> bool:
     return False
 
 
-def formula_text(value: Any) -> str | None:
-    """The formula of a cell loaded with ``data_only=False``, or None for a plain value."""
-    return _formula_text(value)
-
-
 def read_xlsx(path: Path) -> Sheet:
-    guarded = load_guarded(path)
-    workbook = guarded.values
-    if not workbook.worksheets:
+    worksheets = load_guarded(path).sheets
+    if not worksheets:
         raise _Unusable("工作簿中没有工作表", XLSX_EXPECTED, reason="sheet.none")
     # The first sheet is read; a hidden first sheet is one the user does not see when opening
     # the file: the first visible sheet is read instead, with a notice naming the hidden one.
-    states = [getattr(s, "sheet_state", "visible") for s in workbook.worksheets]
+    states = [s.state for s in worksheets]
     index = next((i for i, state in enumerate(states) if state == "visible"), None)
     if index is None:
-        names = "、".join(f"“{s.title}”" for s in workbook.worksheets)
+        names = "、".join(f"“{s.title}”" for s in worksheets)
         raise _Unusable(f"工作簿的所有工作表（{names}）都被隐藏，看不到任何数据", "数据放在第一个可见的工作表中",
                         reason="sheet.all_hidden")
     notes = []
     if index > 0:
         hidden = "、".join(f"“{s.title}”（{_SHEET_STATES.get(states[i], states[i])}）"
-                          for i, s in enumerate(workbook.worksheets[:index]))
+                          for i, s in enumerate(worksheets[:index]))
         notes.append(SheetNote(f"工作簿前面的工作表 {hidden} 被隐藏，打开文件时看不到；已改为读取第一个可见的工作表"
-                      f"“{workbook.worksheets[index].title}”，隐藏的工作表未读取",
+                      f"“{worksheets[index].title}”，隐藏的工作表未读取",
                       "数据放在第一个工作表中，且不隐藏工作表", reason="layout.hidden_sheet"))
-    sheet = workbook.worksheets[index]
-    values = {key: cell.value for key, cell in sheet._cells.items()  # noqa: SLF001 - sparse cells
-              if cell.value is not None}
-    formulas = guarded.formulas.worksheets[index] if guarded.formulas is not None else None
-    if formulas is not None:
-        for key, cell in formulas._cells.items():  # noqa: SLF001
-            text = _formula_text(cell.value)
-            if text is not None and values.get(key) is None:
-                values[key] = v.FormulaCell(text)
+    sheet = worksheets[index]
+    values = dict(sheet.values)
+    for key, text in sheet.formulas.items():
+        if values.get(key) is None:
+            values[key] = v.FormulaCell(text)
     n_rows = max((r for r, _ in values), default=0)
     n_columns = max((c for _, c in values), default=0)
     if n_rows > MAX_SHEET_ROWS or n_columns > MAX_SHEET_COLUMNS or n_rows * n_columns > MAX_CELLS:
@@ -280,8 +277,7 @@ def read_xlsx(path: Path) -> Sheet:
                         f"如单元格 {column_letter(far_column - 1)}{far_row} 有内容）",
                         f"不超过 {MAX_SHEET_ROWS} 行、{MAX_SHEET_COLUMNS} 列、共 {MAX_CELLS:,} 个单元格的表格（删除远处的单元格）",
                         reason="file.too_large")
-    for merged in sheet.merged_cells.ranges:  # every cell of a merged range shows its top-left value
-        min_col, min_row, max_col, max_row = merged.bounds
+    for min_col, min_row, max_col, max_row in sheet.merged:  # every cell of a merged range shows its top-left value
         anchor = values.get((min_row, min_col))
         for row in range(min_row, min(max_row, n_rows) + 1):
             for column in range(min_col, min(max_col, n_columns) + 1):
@@ -290,11 +286,7 @@ def read_xlsx(path: Path) -> Sheet:
     cells = [[None] * n_columns for _ in range(n_rows)]
     for (row, column), value in values.items():
         cells[row - 1][column - 1] = value
-    hidden_columns = {
-        position - 1
-        for dimension in sheet.column_dimensions.values() if dimension.hidden
-        for position in range(dimension.min or 1, min(dimension.max or dimension.min or 1, n_columns) + 1)
-    }
-    hidden_rows = {index for index, dimension in sheet.row_dimensions.items() if dimension.hidden}
-    return Sheet(cells, sheet.title, hidden_columns, hidden_rows,
-                  [s.title for i, s in enumerate(workbook.worksheets) if i != index], notes=notes)
+    hidden_columns = {position - 1 for low, high in sheet.hidden_columns
+                      for position in range(low or 1, min(high or low or 1, n_columns) + 1)}
+    return Sheet(cells, sheet.title, hidden_columns, set(sheet.hidden_rows),
+                  [s.title for i, s in enumerate(worksheets) if i != index], notes=notes)
