@@ -64,6 +64,8 @@ def test_the_bat_files_are_crlf_utf8_and_quote_every_path(name):
     if name == "安装.bat":
         assert 'py -%PYVER% -m venv "%TARGET%\\venv"' in text and 'set "PYVER=3.12"' in text
         assert "--no-index" in text and "--require-hashes" in text and f"<= {MAX_TARGET_CHARS}" in text
+        # no bytecode written at install time, pip's own included: the install stays under 500 MB (issue 21)
+        assert text.count("python.exe\" -B -m pip install --quiet --no-compile") == 2
         assert 'set "TARGET=C:\\landassess"' in text
     else:
         assert '"%LA%" app --root "%ROOT%"' in text
@@ -73,6 +75,12 @@ def test_the_install_location_limit_keeps_the_deepest_file_under_260_characters(
     site = Path(sys.prefix)
     deepest = max(len(str(Path(d, f).relative_to(site))) for d, _, files in os.walk(site) for f in files)
     assert MAX_TARGET_CHARS + len("\\venv\\") + deepest <= 260 + 10, deepest  # Lib\ is shorter than lib/python3.x/
+
+
+def test_install_sh_writes_no_bytecode_at_install_time_and_installs_from_the_bundle_only():
+    text = scripts("3.12", "landassess-0.1.0-py3-none-any.whl")["install.sh"]
+    assert text.count('venv/bin/python" -B -m pip install --quiet --no-compile --no-index') == 2
+    assert "PIP_NO_INDEX=1" in text and '-r "$HERE/requirements.lock"' in text
 
 
 def test_the_guide_is_a_bom_utf8_crlf_text_naming_the_python_version():
