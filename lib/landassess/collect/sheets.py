@@ -83,9 +83,8 @@ def sheet_cells(sheet: GuardedSheet) -> SheetCells:
     """The sparse cells of a guarded sheet, with its formulas saved without a value."""
     values = {key: value for key, value in sheet.values.items() if value != ""}
     formulas = {key: text for key, text in sheet.formulas.items() if key not in values}
-    hidden_columns = {position for low, high in sheet.hidden_columns
-                      for position in range(low or 1, min(high or low or 1, 16_384) + 1)}
-    return SheetCells(sheet.title, sheet.state or "visible", values, formulas, set(sheet.hidden_rows), hidden_columns)
+    return SheetCells(sheet.title, sheet.state or "visible", values, formulas, set(sheet.hidden_rows),
+                      sheet.hidden_column_numbers(16_384))
 
 
 def workbook_cells(sheets: list[GuardedSheet]) -> dict[str, SheetCells]:

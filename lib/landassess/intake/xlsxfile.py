@@ -286,7 +286,6 @@ def read_xlsx(path: Path) -> Sheet:
     cells = [[None] * n_columns for _ in range(n_rows)]
     for (row, column), value in values.items():
         cells[row - 1][column - 1] = value
-    hidden_columns = {position - 1 for low, high in sheet.hidden_columns
-                      for position in range(low or 1, min(high or low or 1, n_columns) + 1)}
+    hidden_columns = {number - 1 for number in sheet.hidden_column_numbers(n_columns)}  # Sheet counts from 0
     return Sheet(cells, sheet.title, hidden_columns, set(sheet.hidden_rows),
                   [s.title for i, s in enumerate(worksheets) if i != index], notes=notes)

@@ -39,6 +39,11 @@ class GuardedSheet:
     hidden_rows: set[int] = field(default_factory=set)
     hidden_columns: list[tuple[int | None, int | None]] = field(default_factory=list)  # (min, max) of hidden <col>s
 
+    def hidden_column_numbers(self, last: int) -> set[int]:
+        """Hidden columns as numbers from 1, up to ``last`` (a ``<col>`` span may reach column 16,384)."""
+        return {number for low, high in self.hidden_columns
+                for number in range(low or 1, min(high or low or 1, last) + 1)}
+
 
 def formula_text(value: Any) -> str | None:
     """The formula of a cell read with ``data_only=False``, or None for a plain value."""
